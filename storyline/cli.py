@@ -1,0 +1,199 @@
+"""The `storyline` command: a thin layer over the Python API in `storyline.pipeline`."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from . import export as export_stage
+from . import pipeline
+from .records import Problem
+from .store import DEFAULT_DB, Store, StoreError
+
+app = typer.Typer(
+    help="Follow one news story across many outlets: copies, stories, quotes, figures, claims, conflicts, timeline.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(DEFAULT_DB, "--db", help="The store file (DuckDB).")
+FieldMapOption = typer.Option(
+    None, "--field-map", help="JSONL field names to map, e.g. 'headline=title,body=text,outlet=source'."
+)
+
+
+def _field_map(spec: Optional[str]) -> dict[str, str] | None:
+    if not spec:
+        return None
+    mapping = {}
+    for pair in spec.split(","):
+        if "=" not in pair:
+            raise typer.BadParameter(f"expected NAME=FIELD pairs, got {pair!r}", param_hint="--field-map")
+        theirs, ours = (part.strip() for part in pair.split("=", 1))
+        mapping[theirs] = ours
+    return mapping
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _progress() -> Iterator[pipeline.Progress]:
+    """A rich progress bar on a terminal; silent when output is piped or in CI."""
+    if not err.is_terminal:
+        yield lambda _what, _done, _total: None
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=True)
+    tasks: dict[str, int] = {}
+
+    def tick(what: str, done: int, total: int | None) -> None:
+        if what not in tasks:
+            tasks[what] = bar.add_task(what, total=total)
+        bar.update(tasks[what], advance=done, total=total)
+
+    with bar:
+        yield tick
+
+
+def _report_problems(problems: list[Problem]) -> None:
+    for p in problems[:50]:
+        err.print(f"[yellow]skipped[/] {p}", highlight=False, markup=True, soft_wrap=True)
+    if len(problems) > 50:
+        err.print(f"[yellow]... and {len(problems) - 50} more problems (see 'problems' in the export)[/]")
+
+
+def _summary(result: pipeline.IngestResult) -> str:
+    parts = [f"{result.new_articles} new articles from {result.files} files"]
+    if result.files_skipped:
+        parts.append(f"{result.files_skipped} files already in the store")
+    if result.duplicates:
+        parts.append(f"{result.duplicates} duplicate documents")
+    parts.append(f"{len(result.problems)} problems")
+    return ", ".join(parts)
+
+
+@app.command()
+def run(
+    paths: list[str] = typer.Argument(..., help="Files, folders or glob patterns."),
+    out_dir: Path = typer.Option(Path("report"), "--out", help="Folder for storyline.json and report.html."),
+    db: str = DbOption,
+    field_map: Optional[str] = FieldMapOption,
+    title: Optional[str] = typer.Option(None, "--title", help="Title of the report."),
+) -> None:
+    """Ingest PATHS, analyse everything in the store, write the JSON export and the HTML report."""
+    try:
+        with _progress() as tick:
+            result = pipeline.run(paths, out_dir, db=db, field_map=_field_map(field_map), progress=tick, title=title)
+    except (StoreError, OSError, RuntimeError) as exc:
+        _fail(str(exc))
+    _report_problems(result.ingest.problems)
+    if result.articles == 0:
+        _fail("no articles: nothing readable was found in the given paths", 2)
+    out.print(f"{_summary(result.ingest)}; {result.articles} articles in {db} -> {result.json_path}, {result.report_path}",
+              highlight=False, soft_wrap=True)
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, folders or glob patterns."),
+    db: str = DbOption,
+    field_map: Optional[str] = FieldMapOption,
+) -> None:
+    """Read and clean articles into the store (only files not seen before)."""
+    try:
+        with _progress() as tick:
+            result = pipeline.ingest_paths(paths, db=db, field_map=_field_map(field_map), progress=tick)
+    except (StoreError, OSError, RuntimeError) as exc:
+        _fail(str(exc))
+    _report_problems(result.problems)
+    out.print(_summary(result), highlight=False)
+    if result.files == 0 and result.problems:
+        raise typer.Exit(2)
+
+
+def _open(db: str) -> Store:
+    try:
+        return Store(db, read_only=True)
+    except StoreError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+
+
+@app.command("list")
+def list_articles(db: str = DbOption) -> None:
+    """List the stored articles: id, source, date, title."""
+    with _open(db) as store:
+        articles = store.articles()
+    table = Table("id", "source", "date", "title", box=None, pad_edge=False)
+    for a in articles:
+        table.add_row(a.id, a.source or "", a.published or "", a.title or "")
+    out.print(table)
+
+
+@app.command()
+def show(article_id: str = typer.Argument(..., help="An article id (a unique prefix is enough)."), db: str = DbOption) -> None:
+    """Show one article: metadata, clean text and what was removed."""
+    with _open(db) as store:
+        found = store.find_articles(article_id)
+    if not found:
+        _fail(f"no article with id {article_id!r}")
+    if len(found) > 1:
+        _fail(f"{article_id!r} matches {len(found)} articles; give more of the id")
+    a = found[0]
+    out.print(f"[bold]{a.title or '(untitled)'}[/]", highlight=False)
+    for label, value in (("id", a.id), ("source", a.source), ("published", a.published), ("url", a.url),
+                         ("path", a.path + (f" ({a.locator})" if a.locator else "")), ("language", a.language)):
+        if value:
+            out.print(f"{label}: {value}", highlight=False, markup=False)
+    out.print()
+    out.print(a.text, highlight=False, markup=False)
+    if a.removed:
+        out.print(f"\n[dim]removed ({len(a.removed)}):[/]")
+        for r in a.removed:
+            out.print(f"  - {r.text!r}: {r.reason}", highlight=False, markup=False)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("json", "--format", help="json, jsonl or csv."),
+    table: str = typer.Option("articles", "--table", help="With csv: articles, quotes, figures, entities, events or copies."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write; standard output if omitted."),
+    db: str = DbOption,
+) -> None:
+    """Export the store as JSON (the documented contract), JSONL or CSV."""
+    if fmt not in export_stage.FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(export_stage.FORMATS)}", 2)
+    with _open(db) as store:
+        data = export_stage.build(store)
+    try:
+        text = export_stage.render(data, fmt, table)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}", highlight=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,283 @@
+"""Typed records that flow between storyline's stages.
+
+Every stage is a function from these records to these records; nothing else crosses a stage
+boundary. Offsets (`start`, `end`) are always character offsets into `Article.text`, so any
+extract can be shown in context. Records are plain dataclasses so that they pickle cheaply
+(Ray workers) and serialise to the JSON export with `as_dict`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DocumentKind = Literal["text", "html"]
+CopyKind = Literal["duplicate", "near-duplicate", "excerpt", "rewrite", "translation"]
+QuoteKind = Literal["direct", "indirect", "partial"]
+ClaimStatus = Literal["corroborated", "single-source", "conflicting"]
+Precision = Literal["year", "month", "day"]
+
+
+def content_hash(text: str) -> str:
+    """Stable identity of a piece of content: the same bytes always give the same id."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file or record that could not be used, and why. Reported, never fatal to a batch."""
+
+    path: str
+    reason: str
+    locator: str | None = None  # where inside a container: "line 12", "record 3", "entry 5"
+
+    def __str__(self) -> str:
+        where = f"{self.path} ({self.locator})" if self.locator else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Document:
+    """One article as found in the input, before cleaning.
+
+    `content` is raw text or raw HTML (see `kind`). Metadata fields hold what the container
+    itself states (feed entry, JSONL field, WARC header, HTML meta); cleaning may fill gaps.
+    """
+
+    path: str
+    kind: DocumentKind
+    content: str
+    locator: str | None = None
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO date YYYY-MM-DD
+    author: str | None = None
+    language: str | None = None
+    fetched: str | None = None  # when a crawler fetched it (WARC-Date), ISO date
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.kind + "\0" + self.content)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path} ({self.locator})" if self.locator else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A piece of the input that cleaning dropped, kept so a user can audit the decision."""
+
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article: the body text every later stage reads, with its metadata."""
+
+    id: str
+    path: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None  # ISO date YYYY-MM-DD
+    language: str | None = None
+    author: str | None = None
+    locator: str | None = None
+    removed: list[Removed] = field(default_factory=list)
+    content_hash: str = ""  # hash of the Document it came from (idempotent ingest)
+
+
+# --- extraction (per article) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Entity:
+    """One real-world person, organisation or place, across the whole corpus."""
+
+    id: str
+    name: str
+    type: str  # PERSON | ORG | GPE | LOC | NORP | ...
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)  # "Russian Foreign Minister", ...
+
+
+@dataclass(slots=True)
+class Quote:
+    id: str
+    article_id: str
+    text: str
+    kind: QuoteKind
+    start: int
+    end: int
+    speaker: str | None = None  # surface form as written near the quote
+    speaker_entity: str | None = None  # Entity.id
+    cue: str | None = None
+    # offsets of the named mention the speaker resolves to (after pronoun/role resolution),
+    # so the entity stage can link it to a canonical Entity
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+
+
+@dataclass(slots=True)
+class Figure:
+    id: str
+    article_id: str
+    text: str
+    value: float | tuple[float, float]
+    start: int
+    end: int
+    unit: str | None = None  # "%", "USD", ...
+    counts: str | None = None  # what is counted: "soldiers"
+    attributed_to: str | None = None
+    approximate: str | None = None  # "about", "more than", ...
+
+
+@dataclass(slots=True)
+class Event:
+    """A sentence anchored to a calendar date resolved from a temporal expression."""
+
+    id: str
+    article_id: str
+    date: str  # YYYY | YYYY-MM | YYYY-MM-DD
+    precision: Precision
+    expression: str  # the temporal expression as written: "the day before yesterday"
+    text: str  # the sentence
+    start: int
+    end: int
+
+
+# --- corpus level ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Copy:
+    """`article_id` is a copy of `of_article_id` (the original)."""
+
+    article_id: str
+    of_article_id: str
+    kind: CopyKind
+    similarity: float
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # aligned passages (copy, original)
+
+
+@dataclass(slots=True)
+class Variant:
+    article_id: str
+    text: str
+    start: int
+    end: int
+    attributed_to: str | None = None
+
+
+@dataclass(slots=True)
+class Claim:
+    id: str
+    text: str
+    article_ids: list[str]
+    status: ClaimStatus
+    variants: list[Variant] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ConflictValue:
+    value: Any
+    text: str
+    article_id: str
+    attributed_to: str | None = None
+    date: str | None = None
+
+
+@dataclass(slots=True)
+class Conflict:
+    about: str
+    values: list[ConflictValue] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TimelineEntry:
+    date: str
+    text: str
+    article_ids: list[str]
+    precision: Precision = "day"
+
+
+@dataclass(slots=True)
+class SummarySentence:
+    text: str
+    article_ids: list[str]
+    status: ClaimStatus | None = None
+
+
+@dataclass(slots=True)
+class Story:
+    id: str
+    title: str
+    article_ids: list[str]
+    claims: list[Claim] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    summary: list[SummarySentence] = field(default_factory=list)
+
+
+def as_dict(record: Any) -> Any:
+    """A record (or list/tuple of records) as JSON-ready plain data; tuples become lists."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: as_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, (list, tuple)):
+        return [as_dict(item) for item in record]
+    if isinstance(record, dict):
+        return {key: as_dict(value) for key, value in record.items()}
+    return record
+
+
+def from_dict(cls: type, data: Any) -> Any:
+    """Rebuild a record of type `cls` from `as_dict` output (nested records and tuples included)."""
+    import typing
+
+    def build(tp: Any, value: Any) -> Any:
+        if value is None:
+            return None
+        origin = typing.get_origin(tp)
+        args = typing.get_args(tp)
+        if dataclasses.is_dataclass(tp):
+            hints = typing.get_type_hints(tp)
+            known = {f.name for f in dataclasses.fields(tp)}
+            return tp(**{k: build(hints[k], v) for k, v in value.items() if k in known})
+        if origin in (list, typing.List):
+            return [build(args[0] if args else Any, v) for v in value]
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(build(args[0], v) for v in value)
+            return tuple(build(a, v) for a, v in zip(args, value)) if args else tuple(value)
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            for option in args:
+                if option is type(None):
+                    continue
+                if typing.get_origin(option) is tuple and isinstance(value, (list, tuple)):
+                    return build(option, value)
+                if dataclasses.is_dataclass(option) and isinstance(value, dict):
+                    return build(option, value)
+                if option in (float, int) and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return option(value) if option is float else value
+                if option is str and isinstance(value, str):
+                    return value
+            return value
+        if tp is float and isinstance(value, int):
+            return float(value)
+        return value
+
+    return build(cls, data)

@@ -1,0 +1,92 @@
+"""The store: every record type round-trips, batches are atomic, problems are kept once."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.records import (
+    Article, Claim, Conflict, ConflictValue, Copy, Document, Entity, Event, Figure, Mention, Problem,
+    Quote, Removed, Story, SummarySentence, TimelineEntry, Variant,
+)
+from storyline.store import Store, StoreError
+
+
+def _article(i: int, **extra) -> Article:
+    return Article(id=f"a{i}", path=f"/tmp/{i}.txt", text=f"Body of article {i}.", title=f"Title {i}",
+                   published=f"2024-03-{10 + i:02d}", removed=[Removed("Share this", "repeated in 3 other documents")], **extra)
+
+
+def test_every_record_type_round_trips(tmp_path):
+    records = [
+        [Document(path="x.jsonl", kind="html", content="<p>x</p>", locator="line 2", url="https://example.org/a")],
+        [_article(1, source="Harbour Gazette")],
+        [Entity(id="e1", name="Elena Marchetti", type="PERSON", aliases=["Elena Marchetti", "Marchetti"],
+                mentions=[Mention("a1", 0, 4)], roles=["harbour commissioner"])],
+        [Quote(id="a1-q1", article_id="a1", text="We will not close the port", kind="direct", start=3, end=29,
+               speaker="Marchetti", speaker_entity="e1", cue="said", speaker_start=31, speaker_end=40)],
+        [Figure(id="a1-f1", article_id="a1", text="between 1,200 and 1,500 people", value=(1200.0, 1500.0), start=0,
+                end=30, counts="people", attributed_to="regional authority"),
+         Figure(id="a1-f2", article_id="a1", text="12%", value=12.0, start=40, end=43, unit="%")],
+        [Event(id="a1-d1", article_id="a1", date="2024-03", precision="month", expression="in March",
+               text="It flooded in March.", start=0, end=20)],
+        [Copy("a2", "a1", "near-duplicate", 0.91, [("copy passage", "original passage")])],
+        [Story(id="s1", title="Flood", article_ids=["a1", "a2"],
+               claims=[Claim("c1", "The dam broke", ["a1", "a2"], "corroborated", [Variant("a1", "The dam broke", 0, 13, "police")])],
+               conflicts=[Conflict("people evacuated", [ConflictValue([1200, 1500], "x", "a1", "authority", "2024-03-11")])],
+               timeline=[TimelineEntry("2024-03-09", "The dam broke", ["a1"], "day")],
+               summary=[SummarySentence("The dam broke.", ["a1", "a2"], "corroborated")])],
+    ]
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        for batch in records:
+            store.put(batch)
+    with Store(db, read_only=True) as store:
+        for batch in records:
+            assert store.get(type(batch[0])) == sorted(batch, key=lambda r: getattr(r, "id", getattr(r, "hash", "")))
+
+
+def test_a_failed_batch_leaves_the_store_as_it_was(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.put([_article(1)])
+        with pytest.raises(KeyboardInterrupt):
+            with store.batch():
+                store.put([_article(2)])
+                store.add_file("digest-2", "/tmp/2.txt", 10, 1, 0)
+                raise KeyboardInterrupt
+        assert store.article_ids() == {"a1"}
+        assert not store.known_file("digest-2")
+
+
+def test_per_article_rows_are_replaced_not_duplicated(tmp_path):
+    fig = Figure(id="a1-f1", article_id="a1", text="3", value=3.0, start=0, end=1)
+    with Store(tmp_path / "s.duckdb") as store:
+        store.replace_for_articles(Figure, ["a1"], [fig])
+        store.replace_for_articles(Figure, ["a1"], [fig, Figure(id="a1-f2", article_id="a1", text="4", value=4.0, start=2, end=3)])
+        assert [f.id for f in store.get(Figure)] == ["a1-f1", "a1-f2"]
+
+
+def test_problems_are_recorded_once(tmp_path):
+    bad = Problem("/data/x.jsonl", "malformed JSON", "line 3")
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_problems([bad, bad])
+        store.add_problems([bad, Problem("/data/y.bin", "binary content, not text")])
+        assert store.problems() == [bad, Problem("/data/y.bin", "binary content, not text")]
+
+
+def test_short_ids_find_articles(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.put([_article(1), _article(12)])
+        assert [a.id for a in store.find_articles("a1")] == ["a1", "a12"]
+        assert [a.id for a in store.find_articles("a12")] == ["a12"]
+
+
+def test_opening_a_missing_store_read_only_names_the_file(tmp_path):
+    with pytest.raises(StoreError, match="no such store"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path):
+    path = tmp_path / "notes.duckdb"
+    path.write_text("just some notes, not a database\n" * 100)
+    with pytest.raises(StoreError, match="notes.duckdb"):
+        Store(path)
