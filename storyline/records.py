@@ -97,6 +97,29 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence boundary from the NLP stage; its text is `article.text[start:end]`."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class EntityMention:
+    """One named mention in one article, before corpus-level merging into an `Entity`."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    role: str | None = None
+    expansion: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     article_id: str
     start: int
@@ -190,6 +213,7 @@ class Claim:
     article_ids: list[str]
     status: ClaimStatus
     variants: list[Variant] = field(default_factory=list)
+    sources: int = 1  # independent sources: copies of one original count once
 
 
 @dataclass(slots=True)
@@ -205,6 +229,8 @@ class ConflictValue:
 class Conflict:
     about: str
     values: list[ConflictValue] = field(default_factory=list)
+    kind: str = "figure"  # figure | date | statement
+    update: bool = False  # the values come from one source over time: more likely an update than a contradiction
 
 
 @dataclass(slots=True)
@@ -223,6 +249,46 @@ class SummarySentence:
 
 
 @dataclass(slots=True)
+class Rendering:
+    """One outlet's wording of a quote, compared word by word with the group's reference wording."""
+
+    article_id: str
+    quote_id: str
+    text: str
+    start: int
+    end: int
+    diff: list[tuple[str, str, str]] = field(default_factory=list)  # (op, reference words, these words)
+    flags: list[str] = field(default_factory=list)  # "negation changed", "number changed", "truncated", ...
+
+
+@dataclass(slots=True)
+class QuoteGroup:
+    """The same statement by one speaker as rendered by different outlets."""
+
+    id: str
+    text: str  # the reference wording
+    speaker: str | None
+    speaker_entity: str | None
+    renderings: list[Rendering] = field(default_factory=list)
+    meaning_changed: list[str] = field(default_factory=list)  # article ids whose rendering changes the meaning
+
+
+@dataclass(slots=True)
+class SourceProfile:
+    """How one article stands among the story's sources."""
+
+    article_id: str
+    source: str | None
+    statements: int = 0
+    attributed: int = 0
+    quotes: int = 0
+    speakers: dict[str, int] = field(default_factory=dict)
+    unique_claims: list[str] = field(default_factory=list)  # claim ids no other source carries
+    copy_of: list[str] = field(default_factory=list)  # article ids it copies
+    copied_by: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Story:
     id: str
     title: str
@@ -231,6 +297,8 @@ class Story:
     conflicts: list[Conflict] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
     summary: list[SummarySentence] = field(default_factory=list)
+    quote_groups: list[QuoteGroup] = field(default_factory=list)
+    profiles: list[SourceProfile] = field(default_factory=list)
 
 
 def as_dict(record: Any) -> Any:

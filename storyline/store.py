@@ -22,10 +22,12 @@ from .records import (
     Copy,
     Document,
     Entity,
+    EntityMention,
     Event,
     Figure,
     Problem,
     Quote,
+    Sentence,
     Story,
     as_dict,
     from_dict,
@@ -44,6 +46,8 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
     Document: ("documents", ("hash",)),
     Article: ("articles", ("id",)),
     Entity: ("entities", ("id",)),
+    Sentence: ("sentences", ("article_id", "index")),
+    EntityMention: ("entity_mentions", ("article_id", "start", "end")),
     Quote: ("quotes", ("id",)),
     Figure: ("figures", ("id",)),
     Event: ("events", ("id",)),
@@ -51,7 +55,7 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
     Story: ("stories", ("id",)),
 }
 # records whose rows belong to one article: replaced per article when it is re-analysed
-PER_ARTICLE = (Quote, Figure, Event)
+PER_ARTICLE = (Sentence, EntityMention, Quote, Figure, Event)
 
 _SCALARS = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN"}
 
@@ -108,7 +112,8 @@ class Store:
     def _create_schema(self) -> None:
         for cls, (table, keys) in TABLES.items():
             cols = ", ".join(f'"{n}" {t}' for n, t, _ in _columns(cls))
-            self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY ({', '.join(keys)}))")
+            key_cols = ", ".join(f'"{k}"' for k in keys)
+            self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY ({key_cols}))")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS files (digest VARCHAR PRIMARY KEY, path VARCHAR, size BIGINT,"
             " documents BIGINT, problems BIGINT, ingested_at TIMESTAMP DEFAULT current_timestamp)"
@@ -170,7 +175,7 @@ class Store:
         sql = f"SELECT {names} FROM {table}"
         if where:
             sql += f" WHERE {where}"
-        sql += f" ORDER BY {order or ', '.join(keys)}"
+        sql += " ORDER BY " + (order or ", ".join(f'"{k}"' for k in keys))
         out = []
         for row in self._db.execute(sql, list(params)).fetchall():
             data = {}
