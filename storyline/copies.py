@@ -1,0 +1,417 @@
+"""Copy detection: which articles copy which, how, and which one is the original.
+
+`signature` is the per-article map step (pure, picklable: a Ray map). `find_copies` never compares
+all pairs: candidates come from hash buckets only (identical normalised bodies, MinHash LSH bands
+over word shingles, an index of ordered anchor pairs - names, numbers, dates - with a capped
+document frequency), and each is confirmed on the texts before it becomes a link: duplicate (same
+normalised body, perhaps inside a dateline), excerpt (one unbroken passage of the original),
+near-duplicate (shingle Jaccard), rewrite (anchors and sentences align in order; sentence
+embeddings only where words leave it open), translation (another language, or English carrying
+another language's traces, whose names, numbers and dates align sentence by sentence).
+
+Thresholds come from bench/copies.py: spun copies (20-40% of content words replaced) reach a
+shingle Jaccard of at most 0.53 and lightly edited ones at least 0.61, hence 0.6; MEANTIME
+translations against other articles of the same topic set the anchor thresholds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from storyline import align
+from storyline.records import Article, Copy
+
+FRAMING_WORDS = 20  # a duplicate may sit inside this much framing (dateline, credit line)
+NEAR_DUPLICATE = 0.6  # exact Jaccard of 5-word shingles
+CONTAINMENT_HINT = 0.5  # below this MinHash containment estimate no textual copy is looked for
+EXCERPT_CONTAINMENT = 0.8  # share of the shorter's shingles found in the longer
+EXCERPT_MAX_SHARE = 0.8  # an excerpt has at most this share of the longer's shingles
+EXCERPT_BLOCK = 40  # shingles of a passage lifted verbatim into a copy with its own framing
+BLOCK_SHARE = 0.4  # ... covering at least this share of the shorter text
+UNBROKEN = 0.7  # share of an excerpt's shared shingles in one unbroken run, in both texts
+LSH_THRESHOLD = 0.4  # low enough that MinHash noise does not lose pairs at NEAR_DUPLICATE
+NEIGHBOURS = 64  # an LSH bucket larger than this pairs each article with its next 64 only
+ANCHOR_DF_CAP = 32  # anchor pairs in more articles than this belong to a story, not to a copy
+ANCHOR_MIN_SHARED = 3
+ANCHOR_MIN_SHARE = 0.15  # shared anchor pairs over the smaller article's anchor pairs
+REWRITE_ANCHORS = 0.6  # LCS of anchors over the longer anchor sequence
+TRANSLATION_ANCHORS = 0.5  # LCS of anchors over the shorter anchor sequence
+TRANSLATION_COVERAGE = 0.6  # share of sentences aligned in order by their anchors
+ANCHOR_FLOOR = 0.3  # Dice of two sentences' anchor sets for an aligned pair
+MIN_ANCHORS = 4
+SENTENCE_RATIO = 0.6  # a rewrite or translation keeps most sentences
+LEXICAL_FLOOR = 0.3  # Dice of sentence content words for an aligned pair
+REWRITE_COVERAGE = 0.8  # share of both texts' words in sentences aligned in order
+LEXICAL_HOPELESS = 0.25  # below this share embeddings are not worth computing
+EMBEDDING_FLOOR = 0.7  # a cosine this high aligns two sentences as well as LEXICAL_FLOOR does
+MIN_WORDS = 20
+EVIDENCE = 3
+PASSAGE = 300
+DF_SAMPLE = 5000
+_DETAIL_CACHE = 1024
+Pairs = set[tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSignature:
+    """What candidate search needs from one article, small enough to hold for 100k+ articles.
+
+    The normalised body is kept as a hash (exact duplicates) and as a MinHash of its shingles;
+    anchors are stable 64-bit hashes in text order. Confirmation re-reads the article text, so
+    the signature never has to carry it."""
+
+    article_id: str
+    body_key: str
+    words: int
+    minhash: LeanMinHash | None
+    anchors: np.ndarray  # int64, in text order
+    numeric: np.ndarray  # bool per anchor: a number or a date, the anchors no language inflates
+    sentence_words: np.ndarray  # int32, words per sentence
+    language: str | None
+    published: str | None
+
+
+def signature(article: Article, num_perm: int = 128) -> ArticleSignature:
+    """The per-article map step: normalised body hash, shingle MinHash, anchors, sentences."""
+    tokens = align.words(article.text)
+    body = " ".join(tokens)
+    minhash = None
+    if tokens:
+        sketch = MinHash(num_perm=num_perm, hashfunc=zlib.crc32)
+        sketch.update_batch([s.encode("utf-8") for s in set(align.shingles(tokens))])
+        minhash = LeanMinHash(sketch)
+    spans = align.sentence_spans(article.text)
+    anchors = [a for sentence in align.sentence_anchors(article.text, spans) for a in sentence]
+    return ArticleSignature(
+        article_id=article.id,
+        body_key=hashlib.sha1(body.encode("utf-8")).hexdigest(),
+        words=len(tokens),
+        minhash=minhash,
+        anchors=np.array([align.stable_hash(a) for a in anchors], dtype=np.int64),
+        numeric=np.array([a[0] == "#" or a[1:].isdigit() for a in anchors], dtype=bool),
+        sentence_words=np.array([align.count_words(article.text, s, e) for s, e in spans], dtype=np.int32),
+        language=align.language_code(article.language) or align.guess_language(tokens),
+        published=(article.published or "")[:10] or None,
+    )
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+def _lsh_pairs(sigs: Sequence[ArticleSignature], first_new: int, representative: Sequence[bool]) -> Pairs:
+    """Pairs whose shingle MinHashes agree on a whole LSH band (likely Jaccard >= LSH_THRESHOLD).
+
+    datasketch's MinHashLSH picks bands and rows; the buckets are a sorted numpy array, not its
+    dict of byte strings (~10 kB an article), and are the "group by band key" a Ray pipeline runs.
+    In a bucket of more than NEIGHBOURS articles each is paired with its next NEIGHBOURS only."""
+    sketched = [i for i, s in enumerate(sigs) if s.minhash is not None and representative[i] and s.words >= MIN_WORDS]
+    if len(sketched) < 2:
+        return set()
+    values = np.stack([sigs[i].minhash.hashvalues for i in sketched]).astype(np.uint64)
+    params = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=values.shape[1])
+    keys = []
+    for band, (begin, end) in enumerate(params.hashranges):
+        key = np.full(len(sketched), band, dtype=np.uint64)
+        for column in range(begin, end):
+            key = key * np.uint64(0x100000001B3) + values[:, column] * np.uint64(0x9E3779B97F4A7C15)
+        keys.append(key)
+    docs, starts, sizes = align.buckets(keys, [np.array(sketched, dtype=np.uint64)] * len(keys), len(sigs))
+    del values, keys
+    pairs: Pairs = set()
+    for lo, hi in align.bucket_pairs(docs, starts, sizes, NEIGHBOURS, first_new):
+        pairs.update(zip(lo.tolist(), hi.tolist()))
+    for start, size in zip(starts[sizes > NEIGHBOURS].tolist(), sizes[sizes > NEIGHBOURS].tolist()):
+        members = np.sort(docs[start:start + size])
+        for step in range(1, NEIGHBOURS + 1):
+            lo, hi = members[:-step], members[step:]
+            pairs.update(zip(lo[hi >= first_new].tolist(), hi[hi >= first_new].tolist()))
+    return pairs
+
+
+def _anchor_pairs(sigs: Sequence[ArticleSignature], first_new: int, representative: Sequence[bool]) -> Pairs:
+    """Pairs sharing enough anchor grams that fewer than ANCHOR_DF_CAP articles contain."""
+    total = len(sigs)
+    chosen = [i for i in range(total) if representative[i]]
+    keys = (align.anchor_grams(sigs[i].anchors, sigs[i].numeric) for i in chosen)
+    docs, starts, sizes = align.buckets(keys, (np.uint64(i) for i in chosen), total)
+    if not len(docs):
+        return set()
+    kept = np.bincount(docs[np.repeat(sizes <= ANCHOR_DF_CAP, sizes)], minlength=total)
+    pair_keys, pair_counts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for lo, hi in align.bucket_pairs(docs, starts, sizes, ANCHOR_DF_CAP, first_new):
+        found, counts = np.unique(lo * total + hi, return_counts=True)
+        pair_keys.append(found)
+        pair_counts.append(counts)
+    keys_, where = np.unique(np.concatenate(pair_keys), return_inverse=True)
+    counts = np.bincount(where, weights=np.concatenate(pair_counts), minlength=len(keys_))
+    lo, hi = keys_ // total, keys_ % total
+    good = (counts >= ANCHOR_MIN_SHARED) & (counts >= ANCHOR_MIN_SHARE * np.minimum(kept[lo], kept[hi]))
+    return set(zip(lo[good].tolist(), hi[good].tolist()))
+
+
+# --- confirmation ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Found:
+    left: int
+    right: int
+    kind: str
+    similarity: float
+    pairs: list[tuple[str, str]]  # (left passage, right passage)
+    lean: float = 0.0  # > 0 when the texts themselves suggest the left one is the original
+
+
+class _Confirmer:
+    """Per-call state of the confirmation step: detail and embedding caches, the lazy embedder."""
+
+    def __init__(self, corpus: Sequence[Article], sigs: Sequence[ArticleSignature], embedder: Any) -> None:
+        self.corpus, self.sigs, self._embedder = corpus, sigs, embedder
+        self._details: dict[int, align.Detail] = {}
+        self._vectors: dict[int, np.ndarray | None] = {}
+
+    def detail(self, i: int) -> align.Detail:
+        return _recent(self._details, i, lambda: align.detail(self.corpus[i].text))
+
+    def vectors(self, i: int) -> np.ndarray | None:
+        return _recent(self._vectors, i, lambda: self._encode(self.detail(i).sentences))
+
+    def _encode(self, texts: list[str]) -> np.ndarray | None:
+        if self._embedder is None:
+            from storyline.embed import ModelMissing, default_embedder
+
+            try:
+                self._embedder = default_embedder()
+            except ModelMissing as exc:
+                warnings.warn(f"rewrites are confirmed from word overlap only: {exc}", stacklevel=2)
+                self._embedder = False
+        if self._embedder is False:
+            return None
+        encode: Callable = getattr(self._embedder, "encode", self._embedder)
+        return encode(texts)
+
+    def confirm(self, i: int, j: int) -> _Found | None:
+        """Decide a candidate pair; signature-only tests first, so most false candidates never
+        make the article text be re-read."""
+        a, b = self.sigs[i], self.sigs[j]
+        if min(a.words, b.words) < MIN_WORDS:
+            return None
+        common = align.lcs_length(a.anchors.tolist(), b.anchors.tolist())
+        if a.language and b.language and a.language != b.language:
+            return self._translation(i, j, common)
+        if _containment_estimate(a, b) < CONTAINMENT_HINT and not _may_be_rewrite(a, b, common):
+            return None
+        da, db = self.detail(i), self.detail(j)
+        found = _textual(i, j, da, db)
+        if found is None and _may_be_rewrite(a, b, common):
+            found = self._rewrite(i, j, da, db)
+        return found
+
+    def _rewrite(self, i: int, j: int, da: align.Detail, db: align.Detail) -> _Found | None:
+        """Same sentence order, same names and numbers, different words. Coverage counts words,
+        not sentences, so that one-word lines of leftover boilerplate weigh next to nothing."""
+        weights = self.sigs[i].sentence_words, self.sigs[j].sentence_words
+        total = max(1, int(weights[0].sum() + weights[1].sum()))
+
+        def coverage(pairs) -> float:
+            return sum(int(weights[0][x] + weights[1][y]) for x, y, _ in pairs) / total
+
+        words = align.set_similarity(da.content, db.content)
+        aligned = align.monotone_alignment(words, LEXICAL_FLOOR)
+        if coverage(aligned) < LEXICAL_HOPELESS:
+            return None
+        if coverage(aligned) < REWRITE_COVERAGE:
+            # paraphrased sentences share few words; let meaning align them instead
+            left, right = self.vectors(i), self.vectors(j)
+            if left is None or right is None:
+                return None
+            cosine = np.asarray(left) @ np.asarray(right).T
+            combined = np.maximum(words, cosine - (EMBEDDING_FLOOR - LEXICAL_FLOOR))
+            aligned = align.monotone_alignment(combined, LEXICAL_FLOOR)
+            if coverage(aligned) < REWRITE_COVERAGE:
+                return None
+        similarity = sum(s * int(weights[0][x] + weights[1][y]) for x, y, s in aligned) / total
+        evidence = align.passage_pairs(da, db, aligned, EVIDENCE, PASSAGE, edited_first=True)
+        kind = "translation" if align.translation_traces(da, db, aligned) else "rewrite"
+        return _Found(i, j, kind, min(1.0, similarity), evidence)
+
+    def _translation(self, i: int, j: int, common: int) -> _Found | None:
+        """Names, numbers and dates keep their order across languages; sentence counts stay close."""
+        a, b = self.sigs[i], self.sigs[j]
+        if min(len(a.anchors), len(b.anchors)) < MIN_ANCHORS or not _similar_count(a, b):
+            return None
+        ratio = common / min(len(a.anchors), len(b.anchors))
+        if ratio < TRANSLATION_ANCHORS:
+            return None
+        da, db = self.detail(i), self.detail(j)
+        aligned = align.monotone_alignment(align.set_similarity(da.anchor_sets, db.anchor_sets), ANCHOR_FLOOR)
+        with_anchors = max(sum(1 for x in da.anchor_sets if x), sum(1 for x in db.anchor_sets if x))
+        coverage = len(aligned) / with_anchors
+        if coverage < TRANSLATION_COVERAGE:
+            return None
+        best = sorted(aligned, key=lambda p: -p[2])[:EVIDENCE]
+        evidence = align.passage_pairs(da, db, sorted(best), EVIDENCE, PASSAGE)
+        left, right = align.words(self.corpus[i].text), align.words(self.corpus[j].text)
+        lean = align.remnants(right, b.language, a.language) - align.remnants(left, a.language, b.language)
+        return _Found(i, j, "translation", (ratio + coverage) / 2, evidence, lean)
+
+
+def _textual(i: int, j: int, da: align.Detail, db: align.Detail) -> _Found | None:
+    """Copies that keep the words: the same body (perhaps inside a dateline and credit line),
+    an excerpt (one unbroken passage, perhaps inside the copier's own framing), an edited copy."""
+    short, long = sorted((da, db), key=lambda d: d.words)
+    if long.words - short.words <= min(FRAMING_WORDS, 0.1 * long.words) and short.normal in long.normal:
+        lean = 1.0 if da is short else -1.0  # the bare text is the source, the framed one the copy
+        return _Found(i, j, "duplicate", short.words / long.words, align.edited_pairs(da, db, 1, PASSAGE), lean)
+    common = np.intersect1d(da.shingles, db.shingles, assume_unique=True)
+    small, large = sorted((len(da.shingles), len(db.shingles)))
+    jaccard = len(common) / max(1, small + large - len(common))
+    containment = len(common) / max(1, small)
+    # an excerpt is one passage, unbroken in both texts; a copy that is most of its original but
+    # lacks a middle paragraph is an edited copy, not an excerpt
+    lifted = min(align.block_share(da.sequence, common), align.block_share(db.sequence, common)) >= UNBROKEN
+    if containment >= EXCERPT_CONTAINMENT and (small <= 0.5 * large or lifted and small <= EXCERPT_MAX_SHARE * large):
+        kind, similarity = "excerpt", containment
+    elif jaccard >= NEAR_DUPLICATE or containment >= EXCERPT_CONTAINMENT:
+        kind, similarity = "near-duplicate", jaccard
+    elif len(common) >= EXCERPT_BLOCK and containment >= BLOCK_SHARE and lifted and align.shared_sentences(da, db) >= 2:
+        kind, similarity = "excerpt", containment  # one stock sentence in common would not do
+    else:
+        return None
+    return _Found(i, j, kind, similarity, align.edited_pairs(da, db, EVIDENCE, PASSAGE))
+
+
+def _recent(cache: dict, key: int, build: Callable[[], Any]) -> Any:
+    """A bounded cache: candidates come sorted, so an article's pairs arrive close together."""
+    if key not in cache:
+        if len(cache) >= _DETAIL_CACHE:
+            del cache[next(iter(cache))]
+        cache[key] = build()
+    return cache[key]
+
+
+def _similar_count(a: ArticleSignature, b: ArticleSignature) -> bool:
+    n, m = len(a.sentence_words), len(b.sentence_words)
+    return min(n, m) >= SENTENCE_RATIO * max(n, m)
+
+
+def _may_be_rewrite(a: ArticleSignature, b: ArticleSignature, common: int) -> bool:
+    """Same names and numbers in the same order (when there are enough to judge), similar length."""
+    if min(len(a.anchors), len(b.anchors)) >= MIN_ANCHORS:
+        if common < REWRITE_ANCHORS * max(len(a.anchors), len(b.anchors)):
+            return False
+    return _similar_count(a, b)
+
+
+def _containment_estimate(a: ArticleSignature, b: ArticleSignature) -> float:
+    """Share of the smaller text's shingles in the larger, from the MinHash Jaccard estimate."""
+    if a.minhash is None or b.minhash is None:
+        return 0.0
+    jaccard = a.minhash.jaccard(b.minhash)
+    na, nb = max(1, a.words - align.SHINGLE + 1), max(1, b.words - align.SHINGLE + 1)
+    return jaccard * (na + nb) / ((1 + jaccard) * min(na, nb))
+
+
+# --- direction ------------------------------------------------------------------------------
+
+
+def _original_first(f: _Found, sigs: Sequence[ArticleSignature], hints: dict) -> bool:
+    """True when the left article of a found pair is the original, the right one the copy.
+
+    Rules, in order: the earlier `published` date; then by kind: the longer text for excerpts and
+    near-duplicates; for translations the language most of the corpus is written in, then the
+    text without remnants of the other language, then the shorter text (translation tends to
+    lengthen); for rewrites the text whose differing words are more common in the corpus, then
+    the one with shorter differing words (spinners swap plain words for rarer, longer synonyms),
+    then the longer; finally an already stored article before a new one, then input order."""
+    a, b = sigs[f.left], sigs[f.right]
+    if a.published and b.published and a.published != b.published:
+        return a.published < b.published
+    verdict = 0.0
+    if f.kind == "duplicate":
+        verdict = f.lean
+    elif f.kind in ("excerpt", "near-duplicate"):
+        verdict = a.words - b.words
+    elif f.kind == "translation":
+        languages = hints["languages"]
+        verdict = (languages[a.language] - languages[b.language]) or f.lean or (b.words - a.words)
+    elif f.kind == "rewrite":
+        verdict = hints["rewrite"].get((f.left, f.right), 0.0) or (a.words - b.words)
+    return verdict > 0 if verdict else f.left < f.right
+
+
+def _spinner_scores(found: list[_Found], confirmer: _Confirmer, corpus: Sequence[Article]) -> dict:
+    """For undated rewrite pairs: > 0 when the left text reads more like the original."""
+    own = {}
+    for f in found:
+        a, b = confirmer.sigs[f.left], confirmer.sigs[f.right]
+        if f.kind == "rewrite" and not (a.published and b.published and a.published != b.published):
+            va, vb = confirmer.detail(f.left).vocabulary, confirmer.detail(f.right).vocabulary
+            own[(f.left, f.right)] = (va - vb, vb - va)
+    step = max(1, len(corpus) // DF_SAMPLE)
+    return align.plainness(own, (article.text for article in corpus[::step])) if own else {}
+
+
+# --- the corpus step ------------------------------------------------------------------------
+
+
+def find_copies(
+    articles: Sequence[Article],
+    signatures: Sequence[ArticleSignature] | None = None,
+    *,
+    embedder: Any = None,
+    existing: Sequence[Article] = (),
+    existing_signatures: Sequence[ArticleSignature] | None = None,
+) -> list[Copy]:
+    """Copy links among `articles` and between them and `existing` (already stored) articles.
+
+    `embedder` (an object with `encode(texts)` or a callable) is used only for rewrite candidates
+    that names, numbers and word overlap leave undecided; by default the packaged MiniLM, loaded
+    on first need. Pairs of two `existing` articles are not re-examined."""
+    corpus = list(existing) + list(articles)
+    old_sigs = list(existing_signatures) if existing_signatures is not None else [signature(a) for a in existing]
+    new_sigs = list(signatures) if signatures is not None else [signature(a) for a in articles]
+    sigs = old_sigs + new_sigs
+    if [s.article_id for s in sigs] != [a.id for a in corpus]:
+        raise ValueError("signatures must be given one per article, in the same order")
+    first_new = len(old_sigs)
+
+    groups: dict[str, list[int]] = {}
+    for i, s in enumerate(sigs):
+        if s.words:
+            groups.setdefault(s.body_key, []).append(i)
+    confirmer = _Confirmer(corpus, sigs, embedder)
+    representative = [False] * len(sigs)
+    found: list[_Found] = []
+    for members in groups.values():
+        first, *others = sorted(members, key=lambda k: (sigs[k].published or "9999", -sigs[k].words, k))
+        representative[first] = True
+        for k in others:
+            if max(k, first) >= first_new:
+                opening = align.passage_pairs(confirmer.detail(first), confirmer.detail(k), [(0, 0, 1.0)], 1, PASSAGE)
+                found.append(_Found(first, k, "duplicate", 1.0, opening, lean=1.0))
+
+    candidates = _lsh_pairs(sigs, first_new, representative) | _anchor_pairs(sigs, first_new, representative)
+    for i, j in sorted(candidates):
+        result = confirmer.confirm(i, j)
+        if result is not None:
+            found.append(result)
+
+    hints = {"languages": Counter(s.language for s in sigs), "rewrite": _spinner_scores(found, confirmer, corpus)}
+    copies = []
+    for f in found:
+        if _original_first(f, sigs, hints):
+            original, copy, pairs = f.left, f.right, [(y, x) for x, y in f.pairs]
+        else:
+            original, copy, pairs = f.right, f.left, list(f.pairs)
+        copies.append(Copy(article_id=corpus[copy].id, of_article_id=corpus[original].id, kind=f.kind,
+                           similarity=round(float(f.similarity), 4), evidence=pairs))
+    return copies
