@@ -1,0 +1,88 @@
+"""The compare stage: what an analyst cannot see by reading the articles one by one.
+
+`compare_story` is a pure function of one story's records, so stories can be compared in
+parallel (one Ray task per story) and only the stories touched by a new batch are recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+from ..records import Article, Copy, Event, Figure, Quote, Sentence, Story
+from .claims import ClaimParams, build_claims
+from .conflicts import figure_conflicts, statement_conflicts
+from .profile import profiles
+from .quotes import quote_groups
+from .summary import summarise
+from .timeline import build_timeline
+from .units import Embed, independent_groups, story_units
+
+__all__ = ["StoryRecords", "compare_story", "ClaimParams"]
+
+
+@dataclass
+class StoryRecords:
+    """Everything the compare stage reads about one story."""
+
+    story: Story
+    articles: list[Article]
+    sentences: list[Sentence] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
+
+
+def _cached(embed: Embed) -> Embed:
+    """Memoise vectors per text: claims, conflicts, quotes and the summary embed overlapping texts."""
+    import numpy as np
+
+    memo: dict[str, np.ndarray] = {}
+
+    def run(texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        if missing:
+            for text, vec in zip(missing, embed(missing)):
+                memo[text] = vec
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.vstack([memo[t] for t in texts])
+
+    return run
+
+
+def compare_story(
+    records: StoryRecords,
+    embed: Embed | None = None,
+    *,
+    summary_size: int = 5,
+    params: ClaimParams = ClaimParams(),
+) -> Story:
+    """The story with claims, conflicts, timeline, summary, quote groups and source profiles."""
+    if embed is None:
+        from ..embed import embed as default_embed
+
+        embed = default_embed
+    embed = _cached(embed)
+    articles = {a.id: a for a in records.articles}
+    ids = [a.id for a in records.articles]
+    in_story = set(ids)
+    copies = [c for c in records.copies if c.article_id in in_story and c.of_article_id in in_story]
+    independence = independent_groups(ids, copies, {a.id: a.source for a in records.articles})
+    units = story_units(records.articles, records.sentences, records.quotes, records.figures)
+    claims = build_claims(records.story.id, units, embed, independence, params)
+    conflicts = figure_conflicts(records.figures, articles, embed) + statement_conflicts(claims, articles)
+    statements: dict[str, int] = {}
+    for u in units:
+        if u.kind == "sentence":
+            statements[u.article_id] = statements.get(u.article_id, 0) + 1
+    return replace(
+        records.story,
+        claims=claims,
+        conflicts=conflicts,
+        timeline=build_timeline(records.events, embed, {a.id: a.published for a in records.articles}),
+        summary=summarise(claims, embed, summary_size),
+        quote_groups=quote_groups(records.story.id, records.quotes, articles, embed),
+        profiles=profiles(records.articles, claims, records.quotes, records.figures, copies, statements),
+    )

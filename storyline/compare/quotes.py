@@ -1,0 +1,93 @@
+"""Quote variants: one speaker's statement as each outlet renders it, aligned word by word.
+
+Renderings are grouped per speaker by word overlap and embedding similarity, then each is
+diffed against the group's reference wording (the fullest rendering). A rendering that adds
+or drops a negation or changes a number changes the meaning and is flagged as such.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Sequence
+
+from ..records import Article, Quote, QuoteGroup, Rendering
+from .units import Embed, negations, numbers, words
+
+SIMILARITY = 0.6  # embedding cosine for two renderings of one statement
+MIN_WORDS = 4
+
+
+def _speaker_key(q: Quote) -> str | None:
+    if q.speaker_entity:
+        return q.speaker_entity
+    return q.speaker.lower() if q.speaker else None
+
+
+def align(reference: str, text: str) -> list[tuple[str, str, str]]:
+    """Word-level edit script from `reference` to `text`: (op, reference words, these words)."""
+    a, b = words(reference), words(text)
+    matcher = difflib.SequenceMatcher(a=[w.lower() for w in a], b=[w.lower() for w in b], autojunk=False)
+    return [(op, " ".join(a[i1:i2]), " ".join(b[j1:j2])) for op, i1, i2, j1, j2 in matcher.get_opcodes()]
+
+
+def flags_for(reference: str, text: str, diff: list[tuple[str, str, str]]) -> list[str]:
+    flags = []
+    if negations(reference) % 2 != negations(text) % 2:
+        flags.append("negation changed")
+    if numbers(reference) != numbers(text) and numbers(reference) and numbers(text):
+        flags.append("number changed")
+    ops = [op for op, _, _ in diff]
+    ref_words, own = len(words(reference)), len(words(text))
+    if ops and ops[-1] == "delete" and own < ref_words or ops and ops[0] == "delete" and own < ref_words:
+        flags.append("truncated")
+    if "delete" in ops[1:-1]:
+        flags.append("words dropped")
+    if "replace" in ops:
+        flags.append("words changed")
+    if "insert" in ops:
+        flags.append("words added")
+    if any(ch in text for ch in "[]…") and not any(ch in reference for ch in "[]…") or text.isupper() != reference.isupper():
+        flags.append("emphasis or editing marks added")
+    return flags
+
+
+def quote_groups(story_id: str, quotes: Sequence[Quote], articles: dict[str, Article], embed: Embed) -> list[QuoteGroup]:
+    by_speaker: dict[str, list[Quote]] = {}
+    for q in quotes:
+        key = _speaker_key(q)
+        if key and q.article_id in articles and len(words(q.text)) >= MIN_WORDS:
+            by_speaker.setdefault(key, []).append(q)
+    groups: list[QuoteGroup] = []
+    for key in sorted(by_speaker):
+        items = by_speaker[key]
+        if len({q.article_id for q in items}) < 2:
+            continue
+        vectors = embed([q.text for q in items])
+        sim = vectors @ vectors.T
+        used: set[int] = set()
+        for i in range(len(items)):
+            if i in used:
+                continue
+            members = [i]
+            for j in range(i + 1, len(items)):
+                if j not in used and items[j].article_id not in {items[m].article_id for m in members} and sim[i, j] >= SIMILARITY:
+                    members.append(j)
+            if len(members) < 2:
+                continue
+            used.update(members)
+            groups.append(_group(f"{story_id}-qg{len(groups) + 1}", [items[m] for m in members], articles))
+    return groups
+
+
+def _group(group_id: str, members: list[Quote], articles: dict[str, Article]) -> QuoteGroup:
+    reference = max(members, key=lambda q: (len(words(q.text)), -(articles[q.article_id].published is None),
+                                           articles[q.article_id].published or "", q.id))
+    renderings, changed = [], []
+    for q in sorted(members, key=lambda q: (articles[q.article_id].published or "", q.article_id)):
+        diff = align(reference.text, q.text)
+        flags = [] if q is reference else flags_for(reference.text, q.text, diff)
+        if {"negation changed", "number changed"} & set(flags):
+            changed.append(q.article_id)
+        renderings.append(Rendering(q.article_id, q.id, q.text, q.start, q.end, diff, flags))
+    return QuoteGroup(id=group_id, text=reference.text, speaker=reference.speaker,
+                      speaker_entity=reference.speaker_entity, renderings=renderings, meaning_changed=changed)
