@@ -15,6 +15,7 @@ from rich.table import Table
 from . import __version__
 from . import export as export_stage
 from . import pipeline
+from .ingest import check_field_map
 from .records import Problem
 from .store import DEFAULT_DB, Store, StoreError
 
@@ -41,6 +42,10 @@ def _field_map(spec: Optional[str]) -> dict[str, str] | None:
             raise typer.BadParameter(f"expected NAME=FIELD pairs, got {pair!r}", param_hint="--field-map")
         theirs, ours = (part.strip() for part in pair.split("=", 1))
         mapping[theirs] = ours
+    try:
+        check_field_map(mapping)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--field-map") from exc
     return mapping
 
 
@@ -62,7 +67,7 @@ def _progress() -> Iterator[pipeline.Progress]:
     def tick(what: str, done: int, total: int | None) -> None:
         if what not in tasks:
             tasks[what] = bar.add_task(what, total=total)
-        bar.update(tasks[what], advance=done, total=total)
+        bar.update(tasks[what], completed=done, total=total)
 
     with bar:
         yield tick
@@ -187,6 +192,24 @@ def export(
     else:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {output}", highlight=False)
+
+
+@app.command()
+def serve(
+    db: str = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind; other machines can connect only if you change it."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+) -> None:
+    """Open the store in a local web app: stories, claims, quotes, search and upload."""
+    from . import web
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach this machine can read the store and "
+                  "upload files", highlight=False)
+    try:
+        web.serve(db, host=host, port=port)
+    except StoreError as exc:
+        _fail(str(exc))
 
 
 @app.command()

@@ -12,17 +12,16 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from . import clean as clean_stage
 from . import export as export_stage
 from . import ingest as ingest_stage
 from . import report as report_stage
+from .analysis import Progress
 from .records import Article, Document, Problem
 from .store import DEFAULT_DB, Store
 
-# (what is happening, how many units just finished, total units or None)
-Progress = Callable[[str, int, int | None], None]
 BOILERPLATE_STATE = "boilerplate_model"
 
 
@@ -84,7 +83,7 @@ def ingest_paths(
     tick("reading", 0, len(files))
     with _opened(db) as store:
         pending: list[_PendingFile] = []
-        for path in files:
+        for done, path in enumerate(files, 1):
             result.files += 1
             item = _read_one(path, store, field_map, result)
             if item is not None:
@@ -92,7 +91,7 @@ def ingest_paths(
             if sum(len(p.documents) for p in pending) >= batch_size:
                 _write_batch(store, pending, result)
                 pending = []
-            tick("reading", 1, len(files))
+            tick("reading", done, len(files))
         _write_batch(store, pending, result)
         with store.batch():
             store.add_problems(result.problems)

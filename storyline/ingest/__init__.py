@@ -24,7 +24,7 @@ from .streams import GzipError, MiB, over_limit, payload, read_limited, size_tex
 from .text import read_single
 from .warc import read_warc
 
-__all__ = ["FIELDS", "MAX_FILE_BYTES", "MAX_RECORD_BYTES", "discover", "file_digest", "ingest", "read_file"]
+__all__ = ["FIELDS", "MAX_FILE_BYTES", "check_field_map", "MAX_RECORD_BYTES", "discover", "file_digest", "ingest", "read_file"]
 
 MAX_FILE_BYTES = 200 * MiB
 """Largest file read at all; containers (WARC, JSONL, feeds) up to this size are streamed."""
