@@ -114,16 +114,16 @@ def _entities(store: Store) -> list:
 
 
 def _copies(store: Store, new_ids: set[str]) -> None:
-    from .copies import find_copies
+    from .copies import closest_originals, find_copies
 
     if not new_ids:
         return
     articles = store.articles()
     new = [a for a in articles if a.id in new_ids]
     old = [a for a in articles if a.id not in new_ids]
-    found = find_copies(new, existing=old)
+    links = closest_originals(store.get(Copy) + find_copies(new, existing=old))
     with store.batch():
-        store.put(found)
+        store.replace_all(Copy, links)
         store.mark_analysed(COPIES, new_ids)
 
 

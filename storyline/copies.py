@@ -415,3 +415,30 @@ def find_copies(
         copies.append(Copy(article_id=corpus[copy].id, of_article_id=corpus[original].id, kind=f.kind,
                            similarity=round(float(f.similarity), 4), evidence=pairs))
     return copies
+
+
+def closest_originals(links: Sequence[Copy]) -> list[Copy]:
+    """One link per family of originals: the closest.
+
+    A copy of a wire story often also resembles the wire's other copies (a translation of the
+    wire reads like the wire's spun rewrite too). When an article links to several originals
+    that are themselves linked, it was made from one of them: keep the most similar link and
+    drop the rest, so the copy graph shows a chain, not a clique. Unrelated originals (an
+    article quoting two different sources) keep their links.
+    """
+    related: dict[str, set[str]] = {}
+    for c in links:
+        related.setdefault(c.article_id, set()).add(c.of_article_id)
+        related.setdefault(c.of_article_id, set()).add(c.article_id)
+    by_copy: dict[str, list[Copy]] = {}
+    for c in links:
+        by_copy.setdefault(c.article_id, []).append(c)
+    kept: list[Copy] = []
+    for own in by_copy.values():
+        ranked = sorted(own, key=lambda c: (-c.similarity, c.of_article_id))
+        chosen: list[Copy] = []
+        for c in ranked:
+            if not any(c.of_article_id in related.get(k.of_article_id, ()) for k in chosen):
+                chosen.append(c)
+        kept.extend(chosen)
+    return sorted(kept, key=lambda c: (c.article_id, c.of_article_id))

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from storyline import align
-from storyline.copies import find_copies, signature
-from storyline.records import Article
+from storyline.copies import closest_originals, find_copies, signature
+from storyline.records import Article, Copy
 
 SEEDS = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -295,3 +295,15 @@ def test_real_seed_articles_are_not_copies_of_each_other():
         pytest.skip(f"{SEEDS} is not available")
     seeds = [article(p.stem, p.read_text(encoding="utf-8")) for p in paths]
     assert find_copies(seeds) == []
+
+
+def test_a_copy_keeps_only_its_closest_original_within_one_family():
+    links = [
+        Copy("spun", "wire", "rewrite", 0.52),
+        Copy("translated", "wire", "translation", 0.69),
+        Copy("translated", "spun", "translation", 0.41),  # the wire's rewrite, not a second source
+        Copy("roundup", "wire", "excerpt", 0.5),
+        Copy("roundup", "other-wire", "excerpt", 0.45),  # unrelated originals both stay
+    ]
+    kept = {(c.article_id, c.of_article_id) for c in closest_originals(links)}
+    assert kept == {("spun", "wire"), ("translated", "wire"), ("roundup", "wire"), ("roundup", "other-wire")}
