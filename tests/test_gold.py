@@ -118,7 +118,7 @@ def test_figures_values_and_attribution(stored):
     attributed = sum(1 for g, f in matched if g["attributed_to"] and f.attributed_to
                      and squash(g["attributed_to"]) in {squash(f.attributed_to)} | _alias_forms(stored, f.attributed_to))
     unattributed_right = sum(1 for g, f in matched if g["attributed_to"] is None and f.attributed_to is None)
-    assert (attributed + unattributed_right) / len(matched) >= 0.65
+    assert (attributed + unattributed_right) / len(matched) >= 0.75
 
 
 def _alias_forms(stored: Stored, surface: str) -> set[str]:
@@ -137,4 +137,4 @@ def test_dates_resolved_against_publication(stored):
         event = stored.event_for(g)
         if event is None or event.date != g["date"]:
             wrong.append((g["ref"], g["expression"], g["date"], event and event.date))
-    assert len(wrong) / len(GOLD["events"]) <= 0.03, wrong
+    assert len(wrong) <= 1, wrong
