@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
+from .engine import Engine, LocalEngine
 from .records import Article, Copy, EntityMention, Event, Figure, Quote, Sentence, Story
 from .store import Store
 
@@ -25,6 +26,8 @@ STORIES = "stories"
 STORY_INDEX_STATE = "story_index"
 PENDING_STATE = "stories_to_compare"  # survives a crash between placing articles and comparing
 PARSE_CHUNK = 64  # articles parsed per store write: bounds memory held in spaCy Docs
+COMPARE_CHUNK = 8  # stories per compare task
+STORIES_LOADED = 256  # stories whose records are read from the store at a time
 STORY_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 
 
@@ -57,6 +60,13 @@ def extract_articles(articles: Sequence[Article]) -> list[ArticleExtracts]:
     return out
 
 
+def compare_stories(records: Sequence) -> list[Story]:
+    """`compare_story` over a batch of `StoryRecords`; a pure map step over stories."""
+    from .compare import compare_story
+
+    return [compare_story(r) for r in records]
+
+
 def link_speakers(quotes: Iterable[Quote], index) -> list[Quote]:
     """Quotes with `speaker_entity` set from the canonical entity at the speaker's span."""
     linked = []
@@ -83,18 +93,19 @@ def article_entities(entities, wanted: set[str]) -> dict[str, set[str]]:
 # --- the store side ---------------------------------------------------------------------------
 
 
-def _extract(store: Store, progress: Progress) -> list[str]:
-    todo = [a for a in store.articles() if a.id not in store.analysed(EXTRACT)]
-    for start in range(0, len(todo), PARSE_CHUNK):
-        chunk = todo[start:start + PARSE_CHUNK]
-        found = extract_articles(chunk)
+def _extract(store: Store, engine: Engine, progress: Progress) -> list[str]:
+    done = store.analysed(EXTRACT)
+    todo = [a for a in store.articles() if a.id not in done]
+    finished = 0
+    for chunk, found in engine.map_batches(extract_articles, todo, PARSE_CHUNK):
         ids = [a.id for a in chunk]
         with store.batch():
             for cls, attr in ((Sentence, "sentences"), (EntityMention, "mentions"), (Quote, "quotes"),
                               (Figure, "figures"), (Event, "events")):
                 store.replace_for_articles(cls, ids, [r for f in found for r in getattr(f, attr)])
             store.mark_analysed(EXTRACT, ids)
-        progress("extract", start + len(chunk), len(todo))
+        finished += len(chunk)
+        progress("extract", finished, len(todo))
     return [a.id for a in todo]
 
 
@@ -142,23 +153,27 @@ def _stories(store: Store, new_ids: set[str], entities) -> None:
         store.mark_analysed(STORIES, new_ids)
 
 
-def _compare(store: Store, progress: Progress) -> None:
+def _compare(store: Store, engine: Engine, progress: Progress) -> None:
     """Compare the stories new articles joined; the others keep their stored results."""
-    from .compare import compare_story
     from .stories import StoryIndex
 
     index = StoryIndex.from_dict(store.get_state(STORY_INDEX_STATE) or {})
     kept = {s.id: s for s in store.get(Story)}
-    fresh = set(store.get_state(PENDING_STATE) or [])
+    pending = set(store.get_state(PENDING_STATE) or [])
     results: list[Story] = []
-    done = 0
+    todo: list[Story] = []
+    finished = 0
     for story in index.to_stories():
-        if story.id in kept and story.id not in fresh:
+        if story.id in kept and story.id not in pending:
             results.append(replace(kept[story.id], title=story.title, article_ids=story.article_ids))
-            continue
-        results.append(compare_story(_story_records(store, story)))
-        done += 1
-        progress("compare", done, len(fresh))
+        else:
+            todo.append(story)
+    for start in range(0, len(todo), STORIES_LOADED):
+        records = [_story_records(store, s) for s in todo[start:start + STORIES_LOADED]]
+        for batch, compared in engine.map_batches(compare_stories, records, COMPARE_CHUNK):
+            results.extend(compared)
+            finished += len(batch)
+            progress("compare", finished, len(todo))
     with store.batch():
         store.replace_all(Story, results)
         store.set_state(PENDING_STATE, [])
@@ -176,8 +191,12 @@ def _story_records(store: Store, story: Story):
         copies=store.get(Copy, where, params))
 
 
-def analyse_store(store: Store, *, progress: Progress) -> dict[str, float]:
-    """Seconds spent per stage; every stage reads from and writes to `store`."""
+def analyse_store(store: Store, *, progress: Progress, engine: Engine | None = None) -> dict[str, float]:
+    """Seconds spent per stage; every stage reads from and writes to `store`.
+
+    `engine` runs the per-batch steps (extraction, comparison): in-process by default, or on
+    Ray (`storyline.engine.RayEngine`)."""
+    engine = engine or LocalEngine()
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -187,7 +206,7 @@ def analyse_store(store: Store, *, progress: Progress) -> dict[str, float]:
         seconds[stage] = round(now - clock, 3)
         clock = now
 
-    _extract(store, progress)
+    _extract(store, engine, progress)
     lap("extract")
     entities = _entities(store)
     lap("entities")
@@ -196,6 +215,6 @@ def analyse_store(store: Store, *, progress: Progress) -> dict[str, float]:
     lap("copies")
     _stories(store, ids - store.analysed(STORIES), entities)
     lap("stories")
-    _compare(store, progress)
+    _compare(store, engine, progress)
     lap("compare")
     return seconds

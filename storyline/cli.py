@@ -15,6 +15,7 @@ from rich.table import Table
 from . import __version__
 from . import export as export_stage
 from . import pipeline
+from .engine import engine_named
 from .ingest import check_field_map
 from .records import Problem
 from .store import DEFAULT_DB, Store, StoreError
@@ -97,11 +98,20 @@ def run(
     db: str = DbOption,
     field_map: Optional[str] = FieldMapOption,
     title: Optional[str] = typer.Option(None, "--title", help="Title of the report."),
+    engine: str = typer.Option("local", "--engine", help="local (this process) or ray (Ray tasks)."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="With --engine ray: a cluster to join."),
 ) -> None:
     """Ingest PATHS, analyse everything in the store, write the JSON export and the HTML report."""
     try:
+        runner = engine_named(engine, ray_address)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--engine") from exc
+    except RuntimeError as exc:
+        _fail(str(exc))
+    try:
         with _progress() as tick:
-            result = pipeline.run(paths, out_dir, db=db, field_map=_field_map(field_map), progress=tick, title=title)
+            result = pipeline.run(paths, out_dir, db=db, field_map=_field_map(field_map), progress=tick, title=title,
+                                  engine=runner)
     except (StoreError, OSError, RuntimeError) as exc:
         _fail(str(exc))
     _report_problems(result.ingest.problems)

@@ -19,6 +19,7 @@ from . import export as export_stage
 from . import ingest as ingest_stage
 from . import report as report_stage
 from .analysis import Progress
+from .engine import Engine
 from .records import Article, Document, Problem
 from .store import DEFAULT_DB, Store
 
@@ -149,12 +150,13 @@ def _write_batch(store: Store, pending: list[_PendingFile], result: IngestResult
     result.new_articles += len(articles)
 
 
-def analyse(db: str | os.PathLike | Store = DEFAULT_DB, *, progress: Progress | None = None) -> dict[str, float]:
+def analyse(db: str | os.PathLike | Store = DEFAULT_DB, *, progress: Progress | None = None,
+            engine: Engine | None = None) -> dict[str, float]:
     """Run the analysis stages over the store; returns seconds spent per stage."""
     from . import analysis
 
     with _opened(db) as store:
-        return analysis.analyse_store(store, progress=progress or _noop)
+        return analysis.analyse_store(store, progress=progress or _noop, engine=engine)
 
 
 def export_report(db: str | os.PathLike | Store = DEFAULT_DB, out: str | os.PathLike = "report", *, title: str | None = None) -> tuple[Path, Path]:
@@ -175,11 +177,12 @@ def run(
     field_map: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     title: str | None = None,
+    engine: Engine | None = None,
 ) -> RunResult:
     """The main job: ingest `paths`, analyse the store, write the JSON export and the report."""
     with _opened(db) as store:
         ingested = ingest_paths(paths, db=store, field_map=field_map, progress=progress)
-        stages = analyse(store, progress=progress)
+        stages = analyse(store, progress=progress, engine=engine)
         json_path, report_path = export_report(store, out, title=title)
         total = store.count(Article)
     return RunResult(ingested, total, json_path, report_path, stages)
