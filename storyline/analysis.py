@@ -26,6 +26,7 @@ STORIES = "stories"
 STORY_INDEX_STATE = "story_index"
 PENDING_STATE = "stories_to_compare"  # survives a crash between placing articles and comparing
 PARSE_CHUNK = 64  # articles parsed per store write: bounds memory held in spaCy Docs
+FEATURE_CHUNK = 256  # articles embedded per task (the model batches well)
 COMPARE_CHUNK = 8  # stories per compare task
 STORIES_LOADED = 256  # stories whose records are read from the store at a time
 STORY_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
@@ -65,6 +66,13 @@ def compare_stories(records: Sequence) -> list[Story]:
     from .compare import compare_story
 
     return [compare_story(r) for r in records]
+
+
+def story_features(items: Sequence[tuple[Article, set[str]]]) -> list:
+    """Embedding, names, date and source of each (article, its entity ids); a map step."""
+    from .stories import batch_features
+
+    return batch_features([a for a, _ in items], entities={a.id: names for a, names in items})
 
 
 def link_speakers(quotes: Iterable[Quote], index) -> list[Quote]:
@@ -138,14 +146,17 @@ def _copies(store: Store, new_ids: set[str]) -> None:
         store.mark_analysed(COPIES, new_ids)
 
 
-def _stories(store: Store, new_ids: set[str], entities) -> None:
+def _stories(store: Store, new_ids: set[str], entities, engine: Engine) -> None:
     """Place new articles into stories and remember which stories must be compared again."""
     from .stories import StoryIndex, assign_stories
 
     saved = store.get_state(STORY_INDEX_STATE)
     index = StoryIndex.from_dict(saved) if saved else StoryIndex()
     new = store.articles(sorted(new_ids))
-    touched, index = assign_stories(new, index, article_entities(entities, new_ids))
+    named = article_entities(entities, new_ids)
+    features = [f for _, batch in engine.map_batches(story_features, [(a, named[a.id]) for a in new], FEATURE_CHUNK)
+                for f in batch]
+    touched, index = assign_stories(new, index, features=features)
     pending = set(store.get_state(PENDING_STATE) or []) | {s.id for s in touched}
     with store.batch():
         store.set_state(STORY_INDEX_STATE, index.to_dict())
@@ -213,7 +224,7 @@ def analyse_store(store: Store, *, progress: Progress, engine: Engine | None = N
     ids = store.article_ids()
     _copies(store, ids - store.analysed(COPIES))
     lap("copies")
-    _stories(store, ids - store.analysed(STORIES), entities)
+    _stories(store, ids - store.analysed(STORIES), entities, engine)
     lap("stories")
     _compare(store, engine, progress)
     lap("compare")
