@@ -1,114 +1,100 @@
-"""The self-contained HTML report: one file, no network, every piece of article text escaped.
+"""The self-contained HTML report: one file, no network, opening on the story list.
 
-Article content is hostile input: it only ever reaches the page through Jinja2 autoescaping
-or `highlight`, which escapes every segment itself.
+It shows the same pages as the web app (story list, stories, articles), rendered from the same
+templates and view models (`storyline.web.views`), all in one document: a small embedded script
+shows one page at a time according to the URL hash (#stories, #story/ID, #article/ID/START-END),
+so it works from file:// without a server. Inline style and script are allowed by their hashes
+in the Content-Security-Policy; article content is escaped everywhere (see `highlight`).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import __version__
+from .web import views
+from .web.pages import Span, environment, highlight, report_url
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A highlighted stretch of an article: `kind` becomes a CSS class, `anchor` an element id."""
-
-    start: int
-    end: int
-    kind: str
-    title: str = ""
-    anchor: str | None = None
-
-
-def highlight(text: str, spans: Iterable[Span]) -> Markup:
-    """Escaped text with <mark> segments; overlapping spans nest by splitting at every boundary."""
-    spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
-    if not spans:
-        return escape(text)
-    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
-    starts: dict[int, list[Span]] = defaultdict(list)
-    for s in spans:
-        starts[s.start].append(s)
-    out: list[str] = []
-    for left, right in zip(cuts, cuts[1:]):
-        active = [s for s in spans if s.start <= left and right <= s.end]
-        piece = str(escape(text[left:right]))
-        if not active:
-            out.append(piece)
-            continue
-        classes = " ".join(sorted({f"hl-{s.kind}" for s in active}))
-        titles = " | ".join(dict.fromkeys(s.title for s in active if s.title))
-        anchors = "".join(f'<a id="{escape(s.anchor)}"></a>' for s in starts.get(left, []) if s.anchor)
-        out.append(f'{anchors}<mark class="{classes}" title="{escape(titles)}">{piece}</mark>')
-    return Markup("".join(out))
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("storyline", "templates"),
-        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["highlight"] = lambda article: highlight(article["text"], article.get("spans", []))
-    return env
+__all__ = ["Span", "highlight", "render", "write", "article_spans"]
 
 
 def article_spans(article_id: str, data: dict[str, Any]) -> list[Span]:
-    """Every extract of one article as highlight spans (quotes, figures, dates, entities)."""
-    spans: list[Span] = []
-    for q in data.get("quotes", []):
-        if q["article_id"] == article_id:
-            who = q.get("speaker") or "unknown speaker"
-            spans.append(Span(q["start"], q["end"], "quote", f"{q['kind']} quote: {who}", q["id"]))
-    for f in data.get("figures", []):
-        if f["article_id"] == article_id:
-            spans.append(Span(f["start"], f["end"], "figure", f"figure: {f.get('counts') or ''}", f["id"]))
-    for e in data.get("events", []):
-        if e["article_id"] == article_id:
-            spans.append(Span(e["start"], e["end"], "event", f"dated {e['date']}", e["id"]))
-    for ent in data.get("entities", []):
-        for m in ent.get("mentions", []):
-            if m["article_id"] == article_id:
-                spans.append(Span(m["start"], m["end"], "entity", f"{ent['type']}: {ent['name']}"))
-    return spans
+    """Every extract of one article as highlight spans (quotes, speakers, figures, dates, entities)."""
+    raw = views.article_spans(article_id, data.get("quotes", []), data.get("figures", []), data.get("events", []),
+                              data.get("entities", []))
+    return [Span(s["start"], s["end"], s["kind"], s.get("title", ""), s.get("anchor")) for s in raw]
+
+
+def _static(name: str) -> str:
+    return (resources.files("storyline") / "static" / name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def _citations(story: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [c for s in story["summary"] for c in s["citations"]]
+    found += [c for t in story["timeline"] for c in t["citations"]]
+    found += [cell["citation"] for r in story["matrix"]["rows"] for cell in r["cells"] if cell]
+    found += [v["citation"] for k in story["conflicts"] for v in k["values"]]
+    found += [r["citation"] for sp in story["quotes"] for st in sp["statements"] for r in st["renderings"]]
+    return found
 
 
 def render(data: dict[str, Any], title: str = "storyline report") -> str:
     """The report page for an export (`export.build` output)."""
-    articles = []
-    for a in data["articles"]:
-        articles.append({**a, "spans": article_spans(a["id"], data)})
-    by_id = {a["id"]: a for a in articles}
-    extracts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    articles = {a["id"]: a for a in data.get("articles", [])}
+    copies, quotes, events = data.get("copies", []), data.get("quotes", []), data.get("events", [])
+    by_article: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for section in ("quotes", "figures", "events"):
         for item in data.get(section, []):
-            extracts[item["article_id"]][section].append(item)
-    stories = []
-    for story in data.get("stories", []):
-        members = [by_id[i] for i in story["article_ids"] if i in by_id]
-        dates = sorted(a["published"] for a in members if a.get("published"))
-        stories.append({**story, "members": members, "first": dates[0] if dates else None,
-                        "last": dates[-1] if dates else None,
-                        "sources": sorted({a["source"] for a in members if a.get("source")})})
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        title=title,
-        version=__version__,
-        data=data,
-        articles=articles,
-        by_id=by_id,
-        stories=stories,
-        extracts=extracts,
-        sources=sorted({a.get("source") or "unknown" for a in articles}),
+            by_article[item["article_id"]][section].append(item)
+    for ent in data.get("entities", []):
+        for aid in {m["article_id"] for m in ent.get("mentions", [])}:
+            by_article[aid]["entities"].append(ent)
+    for c in copies:
+        by_article[c["article_id"]]["copies"].append(c)
+        by_article[c["of_article_id"]]["copies"].append(c)
+    member_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for s in data.get("stories", []):
+        for aid in s["article_ids"]:
+            member_of[aid].append((s["id"], s.get("title") or s["id"]))
+
+    stories = [views.story_view(s, articles, copies, quotes, events) for s in data.get("stories", [])]
+    cited: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for s in stories:
+        for c in _citations(s):
+            if c.get("start") is not None and c.get("end") is not None:
+                cited[c["article_id"]].add((c["start"], c["end"]))
+    rows = sorted((views.story_row(s, articles) for s in data.get("stories", [])),
+                  key=lambda r: (-r["articles"], r["first"] or "", r["id"]))
+    metas = {aid: {k: a.get(k) for k in ("id", "title", "source", "published", "url")} for aid, a in articles.items()}
+    pages = []
+    for aid, a in articles.items():
+        ex = by_article[aid]
+        v = views.article_view(a, ex["quotes"], ex["figures"], ex["events"], ex["entities"], ex["copies"], metas,
+                               member_of.get(aid, []))
+        v["spans"] += [{"start": s, "end": e, "kind": f"cite c{s}-{e}"} for s, e in sorted(cited.get(aid, ()))]
+        pages.append(v)
+    listing = sorted(metas.values(), key=lambda a: (a.get("published") or "", a["id"]), reverse=True)
+    # "</" cannot end the inline element early; the hashes cover exactly the embedded text
+    css, js = (_static(name).replace("</", "<\\/") for name in ("storyline.css", "report.js"))
+    env = environment(report_url, static=True)
+    return env.get_template("report.html.j2").render(
+        title=title, version=__version__, data=data, story_list={"stories": rows}, stories=stories,
+        article_list={"articles": listing}, articles=pages,
+        sources=sorted({a.get("source") or "unknown" for a in articles.values()}),
+        css=Markup(css), js=Markup(js),
+        csp=f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; img-src data:; "
+            "base-uri 'none'; form-action 'none'",
     )
 
 

@@ -424,9 +424,9 @@ class Store:
                " JOIN search_passages p USING (pid) WHERE p.kind IN (SELECT unnest(?)) ORDER BY score DESC, p.pid LIMIT ?")
         return _web_hits(self._db.execute(sql, [list(map(float, vector)), list(kinds), limit]).fetchall())
 
-    def passages_to_embed(self, limit: int) -> list[tuple[int, str]]:
-        rows = self._db.execute("SELECT pid, text FROM search_passages WHERE pid NOT IN (SELECT pid FROM search_vectors)"
-                                " ORDER BY pid LIMIT ?", [limit]).fetchall()
+    def passages_to_embed(self, limit: int, kinds: Sequence[str]) -> list[tuple[int, str]]:
+        rows = self._db.execute("SELECT pid, text FROM search_passages WHERE kind IN (SELECT unnest(?)) AND pid NOT IN"
+                                " (SELECT pid FROM search_vectors) ORDER BY pid LIMIT ?", [list(kinds), limit]).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     def put_vectors(self, pids: Sequence[int], vectors: Sequence[Sequence[float]]) -> None:
@@ -434,9 +434,10 @@ class Store:
             self._db.execute("INSERT OR REPLACE INTO search_vectors SELECT unnest(?), unnest(?::FLOAT[384][])",
                              [list(pids), [list(map(float, v)) for v in vectors]])
 
-    def vector_coverage(self) -> tuple[int, int]:
-        """(passages with a vector, passages)."""
-        row = self._db.execute("SELECT (SELECT count(*) FROM search_vectors), (SELECT count(*) FROM search_passages)")
+    def vector_coverage(self, kinds: Sequence[str]) -> tuple[int, int]:
+        """(passages of these kinds with a vector, passages of these kinds)."""
+        row = self._db.execute("SELECT count(v.pid), count(*) FROM search_passages p LEFT JOIN search_vectors v USING (pid)"
+                               " WHERE p.kind IN (SELECT unnest(?))", [list(kinds)])
         have, total = row.fetchone()
         return int(have), int(total)
 
@@ -448,7 +449,7 @@ def _annotation_check() -> None:  # pragma: no cover - guards a refactor of reco
 # -- helpers of the web app queries above ---------------------------------------------------------
 
 # the term splitter shared by the index and its queries (RE2 inside DuckDB, so both cut alike)
-_WEB_TERMS = "list_filter(regexp_extract_all(lower({}), '[\\p{{L}}\\p{{N}}]+'), t -> length(t) > 1 OR regexp_matches(t, '^[0-9]$'))"
+_WEB_TERMS = "list_filter(regexp_extract_all(lower({}), '[\\p{{L}}\\p{{N}}]+'), lambda t: length(t) > 1 OR regexp_matches(t, '^[0-9]$'))"
 _WEB_DOC = "text || ' ' || coalesce(label, '')"
 _WEB_PASSAGE = 'p.pid, p.kind, p.article_id, p.story_id, p.ref_id, p.start, p."end", p.label, p.text'
 _WEB_TABLES = (

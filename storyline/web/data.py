@@ -1,0 +1,185 @@
+"""What each page needs, read from the store and shaped by `views` (shared with the report).
+
+Every function takes a `Store` (one cursor per request) and returns the JSON-ready view model
+that both the HTML page and the `/api/...` endpoint serve.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any, Iterator
+
+from .. import align
+from ..export import article_dict
+from ..records import Event, Figure, Quote, Sentence, Story, as_dict
+from ..store import Store
+from . import views
+
+PAGE_SIZE = 50
+KINDS = ("article", "quote", "claim")
+SYNC_EMBED_LIMIT = 3000  # passages embedded inside the request on a small store; beyond, in the background
+
+
+def story_list(store: Store, *, q: str | None = None, source: str | None = None, entity: str | None = None,
+               date_from: str | None = None, date_to: str | None = None, sort: str = "size", page: int = 1) -> dict:
+    page = max(page, 1)
+    sort = sort if sort in ("size", "recent") else "size"
+    total, rows = store.story_listing(q=q, source=source, entity=entity, date_from=date_from, date_to=date_to,
+                                      sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    filters = {"q": q or "", "source": source or "", "entity": entity or "", "date_from": date_from or "",
+               "date_to": date_to or "", "sort": sort}
+    return {"total": total, "page": page, "pages": max(1, math.ceil(total / PAGE_SIZE)), "stories": rows,
+            "filters": filters, "facets": store.story_facets()}
+
+
+def _in(ids: list[str]) -> tuple[str, list]:
+    return "article_id IN (SELECT unnest(?))", [ids]
+
+
+def story(store: Store, story_id: str) -> dict | None:
+    found = store.get(Story, "id = ?", [story_id])
+    if not found:
+        return None
+    s = as_dict(found[0])
+    ids = list(s["article_ids"])
+    articles = {a.id: article_dict(a) for a in store.articles(ids)}
+    where, params = _in(ids)
+    copies = as_dict(store.copies_touching(ids))
+    quotes = as_dict(store.get(Quote, where, params, order="article_id, start"))
+    events = as_dict(store.get(Event, where, params, order="article_id, start"))
+    return views.story_view(s, articles, copies, quotes, events)
+
+
+def article(store: Store, article_id: str, cited: tuple[int, int] | None = None) -> dict | None:
+    a = store.article(article_id)
+    if a is None:
+        return None
+    where, params = _in([article_id])
+    copies = as_dict(store.copies_touching([article_id]))
+    other_ids = {c["article_id"] for c in copies} | {c["of_article_id"] for c in copies}
+    others = {r["id"]: r for r in store.article_rows(sorted(other_ids), limit=1000)[1]} if other_ids else {}
+    return views.article_view(
+        article_dict(a), as_dict(store.get(Quote, where, params, order="start")),
+        as_dict(store.get(Figure, where, params, order="start")), as_dict(store.get(Event, where, params, order="start")),
+        as_dict(store.entities_in([article_id])), copies, others, store.stories_of_article(article_id), cited)
+
+
+def article_list(store: Store, *, q: str | None = None, page: int = 1) -> dict:
+    page = max(page, 1)
+    total, rows = store.article_rows(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, q=q)
+    return {"total": total, "page": page, "pages": max(1, math.ceil(total / PAGE_SIZE)), "articles": rows,
+            "filters": {"q": q or ""}}
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+
+def passages(store: Store) -> Iterator[tuple]:
+    """(kind, article_id, story_id, ref_id, start, end, label, text) for the search index:
+    titles and sentences of articles, quotes with their speakers, and the stories' claims."""
+    sentences: dict[str, list[tuple[int, int]]] = {}
+    for s in store.get(Sentence, order='article_id, "index"'):
+        sentences.setdefault(s.article_id, []).append((s.start, s.end))
+    for a in store.articles():
+        if a.title:
+            yield ("article", a.id, None, a.id, None, None, a.source, a.title)
+        for start, end in sentences.get(a.id) or align.sentence_spans(a.text):
+            if end - start >= 3:
+                yield ("article", a.id, None, a.id, start, end, a.source, a.text[start:end])
+    for q in store.get(Quote, order="article_id, start"):
+        yield ("quote", q.article_id, None, q.id, q.start, q.end, q.speaker, q.text)
+    for s in store.get(Story):
+        for c in s.claims:
+            first = c.variants[0] if c.variants else None
+            yield ("claim", first.article_id if first else None, s.id, c.id, first.start if first else None,
+                   first.end if first else None, c.status, c.text)
+
+
+class Index:
+    """Keeps the store's search tables current; embeds passages for semantic search."""
+
+    def __init__(self, root: Store, writer: threading.Lock) -> None:
+        self.root = root
+        self.writer = writer
+        self._embedding: threading.Thread | None = None
+        self.error: str | None = None
+
+    def refresh(self, store: Store, force: bool = False) -> bool:
+        with self.writer:
+            return store.refresh_web_index(lambda: passages(store), force=force)
+
+    def embed_missing(self, store: Store, kinds: list[str], limit: int | None = None, batch: int = 128) -> int:
+        from ..embed import embed
+
+        done = 0
+        while limit is None or done < limit:
+            todo = store.passages_to_embed(batch, kinds)
+            if not todo:
+                break
+            vectors = embed([t for _, t in todo])
+            with self.writer:
+                store.put_vectors([p for p, _ in todo], vectors.tolist())
+            done += len(todo)
+        return done
+
+    def ensure_vectors(self, store: Store, kinds: list[str]) -> tuple[int, int]:
+        """Embed the passages of `kinds` now on a small store; on a large one start (once) a
+        background embedder, and search what is embedded so far."""
+        have, total = store.vector_coverage(kinds)
+        if have < total and total - have <= SYNC_EMBED_LIMIT:
+            self.embed_missing(store, kinds)
+        elif have < total and (self._embedding is None or not self._embedding.is_alive()):
+            self._embedding = threading.Thread(target=self._background, args=(kinds,), name="storyline-embed",
+                                               daemon=True)
+            self._embedding.start()
+        return store.vector_coverage(kinds)
+
+    def _background(self, kinds: list[str]) -> None:
+        store = self.root.cursor()
+        try:
+            self.embed_missing(store, kinds)
+        except Exception as exc:  # reported on the search page, never fatal to the server
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            store.close()
+
+
+def search(store: Store, index: Index, q: str, *, mode: str = "bm25", kind: str = "all", limit: int = 30) -> dict:
+    mode = mode if mode in ("bm25", "semantic") else "bm25"
+    kinds = list(KINDS) if kind not in KINDS else [kind]
+    result: dict[str, Any] = {"query": q, "mode": mode, "kind": kind if kind in KINDS else "all", "results": [],
+                              "note": None}
+    if not q.strip():
+        return result
+    if mode == "semantic":
+        from ..embed import ModelMissing, embed
+
+        try:
+            have, total = index.ensure_vectors(store, kinds)
+            hits = store.search_vectors(embed([q])[0].tolist(), kinds, limit * 2)
+        except ModelMissing as exc:
+            result["note"] = f"semantic search unavailable: {exc}"
+            return result
+        if have < total:
+            result["note"] = f"semantic index is being built: {have} of {total} passages embedded so far"
+    else:
+        hits = store.search_bm25(q, kinds, limit * 2)
+    meta = {r["id"]: r for r in store.article_rows(sorted({h["article_id"] for h in hits if h["article_id"]}),
+                                                   limit=1000)[1]}
+    seen: set[tuple[str, str]] = set()
+    for h in hits:
+        key = (h["kind"], h["article_id"] if h["kind"] == "article" else h["ref_id"])
+        if key in seen:
+            continue
+        seen.add(key)
+        a = meta.get(h["article_id"]) or {}
+        result["results"].append({
+            "kind": h["kind"], "score": round(float(h["score"]), 4), "text": h["text"], "label": h["label"],
+            "article_id": h["article_id"], "story_id": h["story_id"], "ref_id": h["ref_id"],
+            "start": h["start"], "end": h["end"], "article_title": a.get("title"), "source": a.get("source"),
+            "published": a.get("published"), "spans": views.match_spans(h["text"], q) if mode == "bm25" else [],
+        })
+        if len(result["results"]) >= limit:
+            break
+    return result

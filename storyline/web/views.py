@@ -1,0 +1,334 @@
+"""View models: plain, JSON-ready dicts for each page, built from export-shaped records.
+
+The web app fetches a view's records from the store and the static report takes them from the
+export (`export.build`); both call these same pure functions, then render the same template.
+The JSON API returns exactly these dicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from typing import Any, Iterable, Sequence
+
+Rec = dict[str, Any]
+_WORD = re.compile(r"\w+(?:[’']\w+)?|[^\w\s]")
+
+
+def _meta(a: Rec) -> Rec:
+    return {"id": a["id"], "title": a.get("title"), "source": a.get("source"), "published": a.get("published"),
+            "url": a.get("url")}
+
+
+def cite(a: Rec | None, article_id: str, start: int | None = None, end: int | None = None) -> Rec:
+    """One citation: which article, and which passage of it when known."""
+    a = a or {}
+    label = a.get("source") or (a.get("title") or article_id)[:24]
+    return {"article_id": article_id, "label": label, "title": a.get("title"), "published": a.get("published"),
+            "start": start, "end": end}
+
+
+def _find(a: Rec | None, text: str | None) -> tuple[int | None, int | None]:
+    if not a or not text:
+        return None, None
+    pos = (a.get("text") or "").find(text)
+    return (pos, pos + len(text)) if pos >= 0 else (None, None)
+
+
+def story_row(story: Rec, articles: dict[str, Rec]) -> Rec:
+    members = [articles[i] for i in story["article_ids"] if i in articles]
+    dates = sorted(a["published"] for a in members if a.get("published"))
+    sources = sorted({a["source"] for a in members if a.get("source")})
+    return {"id": story["id"], "title": story.get("title"), "articles": len(members), "sources": len(sources),
+            "first": dates[0] if dates else None, "last": dates[-1] if dates else None, "source_names": sources}
+
+
+def word_diff(reference: str, text: str) -> list[list[str]]:
+    """[op, words] segments turning `reference` into `text`: same, del (only in reference), ins."""
+    a, b = _WORD.findall(reference), _WORD.findall(text)
+    m = difflib.SequenceMatcher(a=[w.lower() for w in a], b=[w.lower() for w in b], autojunk=False)
+    out: list[list[str]] = []
+    for op, i1, i2, j1, j2 in m.get_opcodes():
+        if op == "equal":
+            out.append(["same", " ".join(b[j1:j2])])
+        if op in ("replace", "delete"):
+            out.append(["del", " ".join(a[i1:i2])])
+        if op in ("replace", "insert"):
+            out.append(["ins", " ".join(b[j1:j2])])
+    return out
+
+
+def _segments(diff: Sequence[Sequence[str]]) -> list[list[str]]:
+    out: list[list[str]] = []
+    for op, ref, own in diff:
+        if op == "equal":
+            out.append(["same", own])
+        if op in ("replace", "delete") and ref:
+            out.append(["del", ref])
+        if op in ("replace", "insert") and own:
+            out.append(["ins", own])
+    return out
+
+
+def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec]) -> list[Rec]:
+    """Quotes grouped by speaker; within a speaker, each statement with every outlet's wording."""
+    speakers: dict[str, Rec] = {}
+
+    def section(name: str | None) -> Rec:
+        key = (name or "unknown speaker").strip()
+        return speakers.setdefault(key.lower(), {"speaker": key, "statements": [], "count": 0})
+
+    grouped: set[str] = set()
+    for g in story.get("quote_groups") or []:
+        renderings = []
+        for r in g.get("renderings", []):
+            grouped.add(r["quote_id"])
+            a = articles.get(r["article_id"])
+            renderings.append({"citation": cite(a, r["article_id"], r["start"], r["end"]), "text": r["text"],
+                               "segments": _segments(r.get("diff") or []) or [["same", r["text"]]],
+                               "flags": r.get("flags") or [],
+                               "changed": r["article_id"] in (g.get("meaning_changed") or [])})
+        sec = section(g.get("speaker"))
+        sec["statements"].append({"id": g["id"], "text": g["text"], "renderings": renderings})
+        sec["count"] += len(renderings)
+    loose: dict[str, list[Rec]] = defaultdict(list)
+    for q in quotes:
+        if q["id"] not in grouped and q["article_id"] in articles:
+            loose[(q.get("speaker") or "unknown speaker").strip().lower()].append(q)
+    for items in loose.values():
+        sec = section(items[0].get("speaker"))
+        used: set[int] = set()
+        for i, q in enumerate(items):  # no compare stage output: pair renderings by word overlap
+            if i in used:
+                continue
+            members = [i] + [j for j in range(i + 1, len(items)) if j not in used and items[j]["article_id"] != q["article_id"]
+                             and difflib.SequenceMatcher(a=q["text"].lower(), b=items[j]["text"].lower()).ratio() >= 0.6]
+            used.update(members)
+            reference = max((items[m] for m in members), key=lambda x: len(x["text"]))
+            renderings = [{"citation": cite(articles.get(items[m]["article_id"]), items[m]["article_id"],
+                                            items[m]["start"], items[m]["end"]), "text": items[m]["text"],
+                           "segments": word_diff(reference["text"], items[m]["text"]), "flags": [], "changed": False}
+                          for m in members]
+            sec["statements"].append({"id": q["id"], "text": reference["text"], "renderings": renderings})
+            sec["count"] += len(renderings)
+    return sorted(speakers.values(), key=lambda s: (s["speaker"] == "unknown speaker", -s["count"], s["speaker"]))
+
+
+def _day(date: str | None) -> dt.date | None:
+    if not date:
+        return None
+    parts = (date.split("-") + ["01", "01"])[:3]
+    try:
+        return dt.date(int(parts[0]), int(parts[1] or 1), int(parts[2] or 1))
+    except ValueError:
+        return None
+
+
+def timeline_chart(entries: Sequence[Rec], width: int = 860) -> Rec:
+    """Geometry of the timeline SVG: one column per distinct date (in order, evenly spaced, so
+    a decades-old reference does not squash the days that matter), labels stacked in lanes."""
+    dated = [(e, _day(e["date"])) for e in entries]
+    dated = [(e, d) for e, d in dated if d is not None]
+    if not dated:
+        return {"width": width, "height": 0, "points": [], "ticks": []}
+    distinct = sorted({e["date"] for e, _ in dated}, key=lambda x: (_day(x), len(x)))
+    left, right = 40, width - 40
+    step = (right - left) / max(len(distinct) - 1, 1)
+    xs = {date: (left + step * i if len(distinct) > 1 else (left + right) / 2) for i, date in enumerate(distinct)}
+    lane_end: list[float] = []
+    points = []
+    for e, _ in dated:
+        x = xs[e["date"]]
+        left_label = x > width - 230
+        lo, hi = (x - 230, x) if left_label else (x, x + 230)
+        lane = next((i for i, end in enumerate(lane_end) if lo > end), None)
+        if lane is None:
+            lane = len(lane_end)
+            lane_end.append(0.0)
+        lane_end[lane] = hi
+        points.append({"x": round(x, 1), "y": 24 + 30 * lane, "lane": lane, "date": e["date"], "text": e["text"],
+                       "r": min(4 + 2 * len(e.get("citations", [])), 11),
+                       "href_citation": (e.get("citations") or [None])[0], "label_left": left_label})
+    every = max(1, round(len(distinct) / 12))
+    ticks = [{"x": round(xs[d], 1), "label": d} for i, d in enumerate(distinct) if i % every == 0]
+    height = 60 + 30 * len(lane_end)
+    return {"width": width, "height": height, "points": points, "ticks": ticks, "axis_y": height - 26}
+
+
+def copy_graph(story_id: str, members: Sequence[Rec], copies: Sequence[Rec]) -> Rec:
+    """Nodes placed in date columns (earliest left) and copy -> original edges by kind."""
+    ids = {a["id"] for a in members}
+    edges = [c for c in copies if c["article_id"] in ids and c["of_article_id"] in ids]
+    dates = sorted({a.get("published") or "" for a in members})
+    columns: dict[str, list[Rec]] = defaultdict(list)
+    for a in members:
+        columns[a.get("published") or ""].append(a)
+    nodes, pos = [], {}
+    for ci, date in enumerate(dates):
+        for ri, a in enumerate(columns[date]):
+            x, y = 90 + ci * 170, 40 + ri * 52
+            pos[a["id"]] = (x, y)
+            nodes.append({"id": a["id"], "x": x, "y": y, "label": (a.get("source") or a.get("title") or a["id"])[:22],
+                          "title": a.get("title") or "", "date": date})
+    lines = []
+    for c in edges:
+        (x1, y1), (x2, y2) = pos[c["article_id"]], pos[c["of_article_id"]]
+        bend = 0 if x1 != x2 else 60
+        lines.append({"from": c["article_id"], "to": c["of_article_id"], "kind": c["kind"],
+                      "similarity": c.get("similarity"), "x1": x1, "y1": y1, "x2": x2, "y2": y2,
+                      "cx": (x1 + x2) / 2 + bend, "cy": (y1 + y2) / 2 - (18 if y1 == y2 else 0)})
+    height = 80 + 52 * max((len(v) for v in columns.values()), default=1)
+    kinds = sorted({c["kind"] for c in edges})
+    return {"id": re.sub(r"[^A-Za-z0-9_-]", "_", story_id), "width": max(360, 180 + 170 * (len(dates) - 1)),
+            "height": height, "nodes": nodes, "edges": lines, "kinds": kinds}
+
+
+def story_view(story: Rec, articles: dict[str, Rec], copies: Sequence[Rec], quotes: Sequence[Rec],
+               events: Sequence[Rec], max_claims: int = 80) -> Rec:
+    """Everything the story page shows. `articles` holds at least this story's articles (with text)."""
+    members = sorted((articles[i] for i in story["article_ids"] if i in articles),
+                     key=lambda a: (a.get("published") or "9999", a.get("source") or "", a["id"]))
+    ids = {a["id"] for a in members}
+    claims = story.get("claims") or []
+    by_text = {c["text"]: c for c in claims}
+    summary = []
+    for s in story.get("summary") or []:
+        claim = by_text.get(s["text"])
+        variants = {v["article_id"]: v for v in (claim or {}).get("variants", [])}
+        cites = []
+        for aid in s.get("article_ids", []):
+            v = variants.get(aid)
+            start, end = (v["start"], v["end"]) if v else _find(articles.get(aid), s["text"])
+            cites.append(cite(articles.get(aid), aid, start, end))
+        summary.append({"text": s["text"], "status": s.get("status") or (claim or {}).get("status"),
+                        "claim_id": (claim or {}).get("id"), "citations": cites})
+    ranked = sorted(claims, key=lambda c: (-(c.get("sources") or 1), -len(c.get("article_ids", [])), c["id"]))
+    rows = []
+    for c in ranked[:max_claims]:
+        cells = {}
+        for v in c.get("variants", []):
+            if v["article_id"] in ids and v["article_id"] not in cells:
+                cells[v["article_id"]] = {"text": v["text"], "citation": cite(articles.get(v["article_id"]), v["article_id"],
+                                                                            v["start"], v["end"]),
+                                          "attributed_to": v.get("attributed_to")}
+        rows.append({"id": c["id"], "text": c["text"], "status": c.get("status"), "sources": c.get("sources", 1),
+                     "cells": [cells.get(a["id"]) for a in members]})
+    conflicts = []
+    for k in story.get("conflicts") or []:
+        values = []
+        for v in k.get("values", []):
+            start, end = _find(articles.get(v["article_id"]), v.get("text"))
+            value = v.get("value")
+            values.append({"value": " – ".join(map(_num, value)) if isinstance(value, list) else _num(value),
+                           "text": v.get("text"), "attributed_to": v.get("attributed_to"), "date": v.get("date"),
+                           "citation": cite(articles.get(v["article_id"]), v["article_id"], start, end)})
+        conflicts.append({"about": k.get("about"), "kind": k.get("kind", "figure"), "update": bool(k.get("update")),
+                          "values": values})
+    by_article_date: dict[tuple[str, str], Rec] = {}
+    for e in events:
+        by_article_date.setdefault((e["article_id"], e["date"]), e)
+    timeline = []
+    for t in story.get("timeline") or []:
+        cites = []
+        for aid in t.get("article_ids", []):
+            e = by_article_date.get((aid, t["date"]))
+            start, end = (e["start"], e["end"]) if e else _find(articles.get(aid), t["text"])
+            cites.append(cite(articles.get(aid), aid, start, end))
+        timeline.append({"date": t["date"], "precision": t.get("precision", "day"), "text": t["text"], "citations": cites})
+    copy_of: dict[str, list[Rec]] = defaultdict(list)
+    for c in copies:
+        if c["article_id"] in ids:
+            copy_of[c["article_id"]].append({"of": c["of_article_id"], "kind": c["kind"],
+                                             "of_label": (articles.get(c["of_article_id"]) or {}).get("source")})
+    rows_members = [{**_meta(a), "copy_of": copy_of.get(a["id"], [])} for a in members]
+    dates = [a["published"] for a in members if a.get("published")]
+    return {
+        "id": story["id"], "title": story.get("title"), "first": min(dates) if dates else None,
+        "last": max(dates) if dates else None, "sources": sorted({a["source"] for a in members if a.get("source")}),
+        "articles": rows_members, "summary": summary,
+        "matrix": {"columns": [_meta(a) for a in members], "rows": rows, "total_claims": len(claims)},
+        "conflicts": conflicts, "timeline": timeline, "timeline_chart": timeline_chart(timeline),
+        "copy_graph": copy_graph(story["id"], members, copies),
+        "quotes": _quote_sections(story, [q for q in quotes if q["article_id"] in ids], articles),
+    }
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def article_spans(article_id: str, quotes: Iterable[Rec], figures: Iterable[Rec], events: Iterable[Rec],
+                  entities: Iterable[Rec]) -> list[Rec]:
+    """Every extract of one article as highlight spans (quotes and speakers, figures, dates, entities)."""
+    spans: list[Rec] = []
+    for q in quotes:
+        if q["article_id"] == article_id:
+            who = q.get("speaker") or "unknown speaker"
+            spans.append({"start": q["start"], "end": q["end"], "kind": "quote", "title": f"{q['kind']} quote: {who}",
+                          "anchor": q["id"]})
+            if q.get("speaker_start") is not None and q.get("speaker_end") is not None:
+                spans.append({"start": q["speaker_start"], "end": q["speaker_end"], "kind": "speaker",
+                              "title": f"speaker: {who}"})
+    for f in figures:
+        if f["article_id"] == article_id:
+            who = f" according to {f['attributed_to']}" if f.get("attributed_to") else ""
+            spans.append({"start": f["start"], "end": f["end"], "kind": "figure",
+                          "title": f"figure: {f.get('counts') or ''}{who}", "anchor": f["id"]})
+    for e in events:
+        if e["article_id"] == article_id:
+            spans.append({"start": e["start"], "end": e["end"], "kind": "event", "title": f"dated {e['date']}",
+                          "anchor": e["id"]})
+    for ent in entities:
+        for m in ent.get("mentions", []):
+            if m["article_id"] == article_id:
+                spans.append({"start": m["start"], "end": m["end"], "kind": "entity",
+                              "title": f"{ent['type']}: {ent['name']}"})
+    return spans
+
+
+def article_view(article: Rec, quotes: Sequence[Rec], figures: Sequence[Rec], events: Sequence[Rec],
+                 entities: Sequence[Rec], copies: Sequence[Rec], others: dict[str, Rec],
+                 stories: Sequence[tuple[str, str]], cited: tuple[int, int] | None = None) -> Rec:
+    """The article page: text with its extracts, what was removed, its copies and what it copied."""
+    aid = article["id"]
+    spans = article_spans(aid, quotes, figures, events, entities)
+    text = article.get("text") or ""
+    if cited and 0 <= cited[0] < cited[1] <= len(text):
+        spans.append({"start": cited[0], "end": cited[1], "kind": "cited", "title": "cited passage", "anchor": "cited"})
+    else:
+        cited = None
+
+    def link(c: Rec, other: str) -> Rec:
+        evidence = [{"copy": pair[0], "original": pair[1], "copy_diff": word_diff(pair[1], pair[0])}
+                    for pair in c.get("evidence") or [] if len(pair) == 2]
+        return {"article": _meta(others.get(other) or {"id": other}), "kind": c["kind"],
+                "similarity": c.get("similarity"), "evidence": evidence}
+
+    mentioned = []
+    for ent in entities:
+        n = sum(1 for m in ent.get("mentions", []) if m["article_id"] == aid)
+        if n:
+            mentioned.append({"id": ent["id"], "name": ent["name"], "type": ent["type"], "mentions": n})
+    return {
+        **_meta(article), "path": article.get("path"), "locator": article.get("locator"),
+        "language": article.get("language"), "author": article.get("author"), "text": text,
+        "removed": article.get("removed") or [], "spans": spans, "cited": list(cited) if cited else None,
+        "quotes": [q for q in quotes if q["article_id"] == aid],
+        "figures": [f for f in figures if f["article_id"] == aid],
+        "events": [e for e in events if e["article_id"] == aid],
+        "entities": sorted(mentioned, key=lambda e: (-e["mentions"], e["name"])),
+        "copy_of": [link(c, c["of_article_id"]) for c in copies if c["article_id"] == aid],
+        "copied_by": [link(c, c["article_id"]) for c in copies if c["of_article_id"] == aid],
+        "stories": [{"id": s, "title": t} for s, t in stories],
+    }
+
+
+def match_spans(text: str, query: str) -> list[Rec]:
+    """Where the words of `query` occur in a passage (for highlighting search hits)."""
+    words = {w.lower() for w in re.findall(r"\w+", query) if len(w) > 1}
+    return [{"start": m.start(), "end": m.end(), "kind": "match"} for m in re.finditer(r"\w+", text)
+            if m.group().lower() in words]
