@@ -9,7 +9,10 @@ extract can be shown in context. Records are plain dataclasses so that they pick
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import types
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -312,9 +315,14 @@ def as_dict(record: Any) -> Any:
     return record
 
 
+@functools.lru_cache(maxsize=None)
+def _fields_of(tp: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """Resolved field types of a record class: resolving them is the slow part of rebuilding."""
+    return typing.get_type_hints(tp), frozenset(f.name for f in dataclasses.fields(tp))
+
+
 def from_dict(cls: type, data: Any) -> Any:
     """Rebuild a record of type `cls` from `as_dict` output (nested records and tuples included)."""
-    import typing
 
     def build(tp: Any, value: Any) -> Any:
         if value is None:
@@ -322,8 +330,7 @@ def from_dict(cls: type, data: Any) -> Any:
         origin = typing.get_origin(tp)
         args = typing.get_args(tp)
         if dataclasses.is_dataclass(tp):
-            hints = typing.get_type_hints(tp)
-            known = {f.name for f in dataclasses.fields(tp)}
+            hints, known = _fields_of(tp)
             return tp(**{k: build(hints[k], v) for k, v in value.items() if k in known})
         if origin in (list, typing.List):
             return [build(args[0] if args else Any, v) for v in value]
@@ -331,7 +338,7 @@ def from_dict(cls: type, data: Any) -> Any:
             if len(args) == 2 and args[1] is Ellipsis:
                 return tuple(build(args[0], v) for v in value)
             return tuple(build(a, v) for a, v in zip(args, value)) if args else tuple(value)
-        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        if origin in (typing.Union, types.UnionType):
             for option in args:
                 if option is type(None):
                     continue

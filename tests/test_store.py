@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from storyline.records import (
@@ -90,3 +92,11 @@ def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path):
     path.write_text("just some notes, not a database\n" * 100)
     with pytest.raises(StoreError, match="notes.duckdb"):
         Store(path)
+
+
+def test_the_last_of_repeated_keys_in_one_put_wins(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        first, second = _article(1), _article(1)
+        second = dataclasses.replace(second, text="a corrected body")
+        assert store.put([first, second]) == 1
+        assert [a.text for a in store.articles()] == ["a corrected body"]
