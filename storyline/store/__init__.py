@@ -1,0 +1,294 @@
+"""The embedded store: one DuckDB file holding every record storyline produces.
+
+This is the only module that knows SQL. Each record type maps to one table whose columns
+mirror the dataclass fields; nested values (lists, tuples, nested records) are JSON text.
+Writes of one batch happen inside one transaction, so a crash or Ctrl-C mid-batch leaves the
+store exactly as it was before the batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import duckdb
+
+from .web_queries import WebQueries
+
+from ..records import (
+    Article,
+    Copy,
+    Document,
+    Entity,
+    EntityMention,
+    Event,
+    Figure,
+    Problem,
+    Quote,
+    Sentence,
+    Story,
+    as_dict,
+    from_dict,
+)
+
+DEFAULT_DB = "storyline.duckdb"
+PUT_CHUNK = 20_000  # rows per INSERT: bounds the parameter lists held at once
+SCHEMA_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be opened or written (locked, corrupt, not a DuckDB file)."""
+
+
+# record type -> (table, key columns that identify a row)
+TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
+    Document: ("documents", ("hash",)),
+    Article: ("articles", ("id",)),
+    Entity: ("entities", ("id",)),
+    Sentence: ("sentences", ("article_id", "index")),
+    EntityMention: ("entity_mentions", ("article_id", "start", "end")),
+    Quote: ("quotes", ("id",)),
+    Figure: ("figures", ("id",)),
+    Event: ("events", ("id",)),
+    Copy: ("copies", ("article_id", "of_article_id")),
+    Story: ("stories", ("id",)),
+}
+# records whose rows belong to one article: replaced per article when it is re-analysed
+PER_ARTICLE = (Sentence, EntityMention, Quote, Figure, Event)
+
+_SCALARS = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN"}
+
+
+def _column_type(annotation: str) -> str | None:
+    """SQL type of a scalar field, or None for fields stored as JSON text."""
+    parts = {p.strip() for p in annotation.split("|")} - {"None"}
+    if len(parts) == 1:
+        part = parts.pop()
+        if part in _SCALARS:
+            return _SCALARS[part]
+        if part.startswith(("Literal", "DocumentKind", "CopyKind", "QuoteKind", "ClaimStatus", "Precision")):
+            return "VARCHAR"
+    return None
+
+
+def _columns(cls: type) -> list[tuple[str, str, bool]]:
+    """(name, sql type, is_json) for each field of a record type, plus a stored `hash` for Document."""
+    cols = []
+    for f in dataclasses.fields(cls):
+        sql = _column_type(str(f.type))
+        cols.append((f.name, sql or "VARCHAR", sql is None))
+    if cls is Document:
+        cols.append(("hash", "VARCHAR", False))
+    return cols
+
+
+class Store(WebQueries):
+    """A storyline store file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise StoreError(f"{self.path}: no such store; run 'storyline ingest' or 'storyline run' first")
+        try:
+            if not read_only and self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = duckdb.connect(self.path, read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        self._in_batch = False
+        if not read_only:
+            self._create_schema()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _create_schema(self) -> None:
+        for cls, (table, keys) in TABLES.items():
+            cols = ", ".join(f'"{n}" {t}' for n, t, _ in _columns(cls))
+            key_cols = ", ".join(f'"{k}"' for k in keys)
+            self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY ({key_cols}))")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS files (digest VARCHAR PRIMARY KEY, path VARCHAR, size BIGINT,"
+            " documents BIGINT, problems BIGINT, ingested_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS problems (path VARCHAR, locator VARCHAR, reason VARCHAR,"
+            " seen_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        self._db.execute("CREATE TABLE IF NOT EXISTS state (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS analysed (stage VARCHAR, article_id VARCHAR, PRIMARY KEY (stage, article_id))"
+        )
+        self._db.execute("INSERT OR IGNORE INTO state VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    @contextmanager
+    def batch(self) -> Iterator["Store"]:
+        """All writes inside happen atomically: committed together or not at all."""
+        if self._in_batch:
+            yield self
+            return
+        self._db.execute("BEGIN TRANSACTION")
+        self._in_batch = True
+        try:
+            yield self
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._in_batch = False
+
+    # -- generic record tables -------------------------------------------------------------
+
+    def put(self, records: Sequence[Any]) -> int:
+        """Insert or replace records (all of one type); returns how many were written."""
+        if not records:
+            return 0
+        cls = type(records[0])
+        table, keys = TABLES[cls]
+        cols = _columns(cls)
+        at = [i for i, (name, _, _) in enumerate(cols) if name in keys]
+        latest: dict[tuple, list] = {}  # one row per key, the last given wins (as with repeated puts)
+        for rec in records:
+            row = [self._cell(rec, name, is_json) for name, _, is_json in cols]
+            latest[tuple(row[i] for i in at)] = row
+        rows = list(latest.values())
+        names = ", ".join(f'"{n}"' for n, _, _ in cols)
+        # One statement per chunk, each column passed as a list and unnested side by side:
+        # DuckDB's executemany runs one INSERT per row, hundreds of times slower.
+        lists = ", ".join(f"unnest(?::{sql}[])" for _, sql, _ in cols)
+        with self.batch():
+            for start in range(0, len(rows), PUT_CHUNK):
+                chunk = rows[start:start + PUT_CHUNK]
+                self._db.execute(f"INSERT OR REPLACE INTO {table} ({names}) SELECT {lists}",
+                                 [list(column) for column in zip(*chunk)])
+        return len(rows)
+
+    @staticmethod
+    def _cell(record: Any, name: str, is_json: bool) -> Any:
+        value = record.hash if name == "hash" else getattr(record, name)
+        return json.dumps(as_dict(value), ensure_ascii=False) if is_json else value
+
+    def get(self, cls: type, where: str = "", params: Sequence[Any] = (), order: str | None = None) -> list[Any]:
+        """Records of one type; `where` is a SQL condition over its columns (internal callers only)."""
+        table, keys = TABLES[cls]
+        cols = _columns(cls)
+        names = ", ".join(f'"{n}"' for n, _, _ in cols)
+        sql = f"SELECT {names} FROM {table}"
+        if where:
+            sql += f" WHERE {where}"
+        sql += " ORDER BY " + (order or ", ".join(f'"{k}"' for k in keys))
+        out = []
+        for row in self._db.execute(sql, list(params)).fetchall():
+            data = {}
+            for (name, _, is_json), value in zip(cols, row):
+                if name == "hash" and cls is Document:
+                    continue
+                data[name] = json.loads(value) if is_json and value is not None else value
+            out.append(from_dict(cls, data))
+        return out
+
+    def replace_all(self, cls: type, records: Sequence[Any]) -> None:
+        """Swap the whole table for a corpus-level result (canonical entities, copies, stories)."""
+        table, _ = TABLES[cls]
+        with self.batch():
+            self._db.execute(f"DELETE FROM {table}")
+            self.put(list(records))
+
+    def replace_for_articles(self, cls: type, article_ids: Iterable[str], records: Sequence[Any]) -> None:
+        """Swap the per-article rows of `cls` for these articles (re-analysis is idempotent)."""
+        assert cls in PER_ARTICLE
+        table, _ = TABLES[cls]
+        ids = list(article_ids)
+        with self.batch():
+            if ids:
+                self._db.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
+            self.put(list(records))
+
+    def count(self, cls: type) -> int:
+        table, _ = TABLES[cls]
+        return self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    # -- articles --------------------------------------------------------------------------
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        if ids is None:
+            return self.get(Article, order="published NULLS LAST, id")
+        return self.get(Article, "id IN (SELECT unnest(?))", [list(ids)], order="published NULLS LAST, id")
+
+    def article(self, article_id: str) -> Article | None:
+        found = self.get(Article, "id = ?", [article_id])
+        return found[0] if found else None
+
+    def find_articles(self, prefix: str) -> list[Article]:
+        """Articles whose id starts with `prefix` (users type short ids)."""
+        return self.get(Article, "starts_with(id, ?)", [prefix])
+
+    def article_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT id FROM articles").fetchall()}
+
+    def known_hashes(self, hashes: Iterable[str]) -> set[str]:
+        wanted = list(set(hashes))
+        if not wanted:
+            return set()
+        rows = self._db.execute("SELECT content_hash FROM articles WHERE content_hash IN (SELECT unnest(?))", [wanted])
+        return {r[0] for r in rows.fetchall()}
+
+    # -- files, problems, state ------------------------------------------------------------
+
+    def known_file(self, digest: str) -> bool:
+        return self._db.execute("SELECT 1 FROM files WHERE digest = ?", [digest]).fetchone() is not None
+
+    def add_file(self, digest: str, path: str, size: int, documents: int, problems: int) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO files (digest, path, size, documents, problems) VALUES (?, ?, ?, ?, ?)",
+            [digest, path, size, documents, problems],
+        )
+
+    def add_problems(self, problems: Iterable[Problem]) -> None:
+        """Record problems once: the same bad file seen on every run is not listed again."""
+        for p in problems:
+            self._db.execute(
+                "INSERT INTO problems (path, locator, reason) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM problems"
+                " WHERE path = ? AND locator IS NOT DISTINCT FROM ? AND reason = ?)",
+                [p.path, p.locator, p.reason, p.path, p.locator, p.reason],
+            )
+
+    def problems(self) -> list[Problem]:
+        rows = self._db.execute("SELECT path, locator, reason FROM problems ORDER BY seen_at, path").fetchall()
+        return [Problem(path=p, locator=loc, reason=r) for p, loc, r in rows]
+
+    def analysed(self, stage: str) -> set[str]:
+        """Ids of the articles a stage has already processed (stages only process new ones)."""
+        rows = self._db.execute("SELECT article_id FROM analysed WHERE stage = ?", [stage]).fetchall()
+        return {r[0] for r in rows}
+
+    def mark_analysed(self, stage: str, article_ids: Iterable[str]) -> None:
+        rows = [[stage, i] for i in article_ids]
+        if rows:
+            self._db.executemany("INSERT OR IGNORE INTO analysed VALUES (?, ?)", rows)
+
+    def get_state(self, key: str) -> Any:
+        row = self._db.execute("SELECT value FROM state WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_state(self, key: str, value: Any) -> None:
+        self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", [key, json.dumps(value)])
+
+
+def _annotation_check() -> None:  # pragma: no cover - guards a refactor of records.py
+    for cls in TABLES:
+        typing.get_type_hints(cls)

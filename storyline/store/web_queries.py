@@ -1,0 +1,200 @@
+"""The store's queries for the web app: story listing with filters, and the search index.
+
+Part of the store (the only place that knows SQL), kept apart because only `storyline.web`
+uses it. The web_* and search_* tables are derived data, rebuilt by `refresh_web_index`
+whenever the records they come from change; they never need migrating.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from typing import Any, Iterable, Sequence
+
+from ..records import Copy, Entity
+
+
+class WebQueries:
+    """Mixed into `Store`: every method runs on the store's connection (`self._db`)."""
+
+    def cursor(self) -> typing.Self:
+        """This store through a new cursor of the same connection: one per thread or request
+        (a DuckDB connection is not safe to share across threads; its cursors are)."""
+        view = type(self).__new__(type(self))
+        view.path = self.path
+        view._db = self._db.cursor()
+        view._in_batch = False
+        return view
+
+    def web_fingerprint(self) -> str:
+        """A value that changes whenever articles, stories, quotes, entities or sentences change."""
+        parts = []
+        for table, expr in (("articles", "id"), ("stories", "id || article_ids || length(claims) || length(summary)"),
+                            ("quotes", "id || coalesce(speaker, '')"), ("entities", "id || length(mentions)"),
+                            ("sentences", "article_id || \"index\"")):
+            row = self._db.execute(f"SELECT count(*), coalesce(sum(hash({expr})), 0) FROM {table}").fetchone()
+            parts.append([int(row[0]), int(row[1])])
+        return json.dumps(parts)
+
+    def web_index_ready(self) -> bool:
+        return self.get_state("web_index") == self.web_fingerprint()
+
+    def refresh_web_index(self, passages: "typing.Callable[[], Iterable[tuple]]", force: bool = False) -> bool:
+        """Rebuild listing and search tables if their sources changed; returns whether it did.
+
+        `passages()` yields (kind, article_id, story_id, ref_id, start, end, label, text)."""
+        fingerprint = self.web_fingerprint()
+        if not force and self.get_state("web_index") == fingerprint:
+            return False
+        rows = list(passages())
+        cols = list(zip(*rows)) if rows else [[] for _ in range(8)]
+        with self.batch():
+            for ddl in _WEB_TABLES:
+                self._db.execute(ddl)
+            for table in ("web_story_members", "web_entity_articles", "search_passages", "search_terms", "search_vectors"):
+                self._db.execute(f"DELETE FROM {table}")
+            self._db.execute(
+                "INSERT INTO web_story_members SELECT id, unnest(from_json(article_ids, '[\"VARCHAR\"]')) FROM stories")
+            self._db.execute(
+                "INSERT INTO web_entity_articles SELECT DISTINCT id, m.article_id FROM"
+                " (SELECT id, unnest(from_json(mentions, '[{\"article_id\": \"VARCHAR\"}]')) AS m FROM entities)")
+            self._db.execute(
+                f"INSERT INTO search_passages SELECT pid, kind, article_id, story_id, ref_id, s, e, label, text,"
+                f" len({_WEB_TERMS.format(_WEB_DOC)}) FROM (SELECT unnest(?) AS kind,"
+                " unnest(?) AS article_id, unnest(?) AS story_id, unnest(?) AS ref_id, unnest(?::BIGINT[]) AS s,"
+                " unnest(?::BIGINT[]) AS e, unnest(?) AS label, unnest(?) AS text, unnest(range(?)) AS pid)",
+                [list(c) for c in cols] + [len(rows)])
+            self._db.execute(
+                f"INSERT INTO search_terms SELECT term, pid, count(*) FROM (SELECT pid,"
+                f" unnest({_WEB_TERMS.format(_WEB_DOC)}) AS term FROM search_passages)"
+                " GROUP BY term, pid ORDER BY term")
+            self.set_state("web_index", fingerprint)
+        return True
+
+    def story_listing(self, *, q: str | None = None, source: str | None = None, entity: str | None = None,
+                      date_from: str | None = None, date_to: str | None = None, sort: str = "size",
+                      limit: int = 50, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """(total matching, one page of {id, title, articles, sources, first, last, source_names})."""
+        like = f"%{q}%" if q else None
+        ent = f"%{entity}%" if entity else None
+        order = "n DESC, last DESC NULLS LAST, id" if sort != "recent" else "last DESC NULLS LAST, n DESC, id"
+        sql = f"""
+        WITH m AS (SELECT w.story_id, a.title, a.source, a.published FROM web_story_members w
+                   JOIN articles a ON a.id = w.article_id),
+        agg AS (SELECT story_id, count(*) AS n, count(DISTINCT source) AS ns, min(published) AS first,
+                max(published) AS last, list(DISTINCT source ORDER BY source) FILTER (WHERE source IS NOT NULL) AS srcs,
+                bool_or(title ILIKE $like) AS title_hit FROM m GROUP BY story_id)
+        SELECT s.id, s.title, agg.n, agg.ns, agg.first, agg.last, agg.srcs, count(*) OVER () AS total
+        FROM stories s JOIN agg ON agg.story_id = s.id
+        WHERE ($like IS NULL OR s.title ILIKE $like OR agg.title_hit OR s.id IN (
+                 SELECT w.story_id FROM web_story_members w JOIN web_entity_articles x USING (article_id)
+                 JOIN entities e ON e.id = x.entity_id WHERE e.name ILIKE $like))
+          AND ($source IS NULL OR list_contains(agg.srcs, $source))
+          AND ($ent IS NULL OR s.id IN (
+                 SELECT w.story_id FROM web_story_members w JOIN web_entity_articles x USING (article_id)
+                 JOIN entities e ON e.id = x.entity_id WHERE e.name ILIKE $ent OR e.aliases ILIKE $ent))
+          AND ($dfrom IS NULL OR agg.last >= $dfrom) AND ($dto IS NULL OR agg.first <= $dto)
+        ORDER BY {order} LIMIT $limit OFFSET $offset"""
+        rows = self._db.execute(sql, {"like": like, "source": source, "ent": ent, "dfrom": date_from or None,
+                                      "dto": date_to or None, "limit": limit, "offset": offset}).fetchall()
+        total = rows[0][-1] if rows else 0
+        return total, [{"id": r[0], "title": r[1], "articles": r[2], "sources": r[3], "first": r[4], "last": r[5],
+                        "source_names": list(r[6] or [])} for r in rows]
+
+    def story_facets(self, entities: int = 40) -> dict[str, list[str]]:
+        """Values for the story list's filters: sources, and the most mentioned entities."""
+        sources = [r[0] for r in self._db.execute(
+            "SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY source").fetchall()]
+        names = [r[0] for r in self._db.execute(
+            "SELECT e.name FROM entities e JOIN web_entity_articles x ON x.entity_id = e.id"
+            " WHERE e.type IN ('PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'FAC')"
+            " GROUP BY e.name ORDER BY count(*) DESC, e.name LIMIT ?", [entities]).fetchall()]
+        return {"sources": sources, "entities": sorted(names)}
+
+    def article_rows(self, ids: Sequence[str] | None = None, *, limit: int = 100, offset: int = 0,
+                     q: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+        """Article metadata without the text (lists and link labels): (total, rows)."""
+        where, params = [], []
+        if ids is not None:
+            where.append("id IN (SELECT unnest(?))")
+            params.append(list(ids))
+        if q:
+            where.append("(title ILIKE ? OR source ILIKE ?)")
+            params += [f"%{q}%", f"%{q}%"]
+        sql = ("SELECT id, title, source, published, url, count(*) OVER () FROM articles"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?")
+        rows = self._db.execute(sql, params + [limit, offset]).fetchall()
+        total = rows[0][-1] if rows else 0
+        return total, [{"id": r[0], "title": r[1], "source": r[2], "published": r[3], "url": r[4]} for r in rows]
+
+    def stories_of_article(self, article_id: str) -> list[tuple[str, str]]:
+        rows = self._db.execute("SELECT s.id, s.title FROM stories s JOIN web_story_members w ON w.story_id = s.id"
+                                " WHERE w.article_id = ? ORDER BY s.id", [article_id]).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def copies_touching(self, article_ids: Sequence[str]) -> list[Copy]:
+        """Copy links where either side is one of `article_ids`."""
+        ids = list(article_ids)
+        return self.get(Copy, "article_id IN (SELECT unnest(?)) OR of_article_id IN (SELECT unnest(?))", [ids, ids])
+
+    def entities_in(self, article_ids: Sequence[str]) -> list[Entity]:
+        return self.get(Entity, "id IN (SELECT entity_id FROM web_entity_articles WHERE article_id IN (SELECT unnest(?)))",
+                        [list(article_ids)], order="name, id")
+
+    def search_bm25(self, query: str, kinds: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
+        """Passages ranked by BM25 (k1=1.2, b=0.75) for the words of `query`."""
+        sql = f"""
+        WITH q AS (SELECT DISTINCT unnest({_WEB_TERMS.format('?')}) AS term),
+        st AS (SELECT count(*)::DOUBLE AS n, avg(len)::DOUBLE AS avgdl FROM search_passages),
+        df AS (SELECT term, count(*)::DOUBLE AS df FROM search_terms WHERE term IN (SELECT term FROM q) GROUP BY term),
+        sc AS (SELECT t.pid, sum(ln(1 + (st.n - df.df + 0.5) / (df.df + 0.5)) * t.tf * 2.2
+                                 / (t.tf + 1.2 * (0.25 + 0.75 * p.len / st.avgdl))) AS score
+               FROM search_terms t JOIN df USING (term) JOIN search_passages p USING (pid) CROSS JOIN st
+               WHERE p.kind IN (SELECT unnest(?)) GROUP BY t.pid)
+        SELECT {_WEB_PASSAGE}, sc.score FROM sc JOIN search_passages p USING (pid) ORDER BY sc.score DESC, p.pid LIMIT ?"""
+        return _web_hits(self._db.execute(sql, [query, list(kinds), limit]).fetchall())
+
+    def search_vectors(self, vector: Sequence[float], kinds: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
+        """Passages ranked by cosine similarity of their stored unit vectors to `vector`."""
+        sql = (f"SELECT {_WEB_PASSAGE}, array_inner_product(v.vec, ?::FLOAT[384]) AS score FROM search_vectors v"
+               " JOIN search_passages p USING (pid) WHERE p.kind IN (SELECT unnest(?)) ORDER BY score DESC, p.pid LIMIT ?")
+        return _web_hits(self._db.execute(sql, [list(map(float, vector)), list(kinds), limit]).fetchall())
+
+    def passages_to_embed(self, limit: int, kinds: Sequence[str]) -> list[tuple[int, str]]:
+        rows = self._db.execute("SELECT pid, text FROM search_passages WHERE kind IN (SELECT unnest(?)) AND pid NOT IN"
+                                " (SELECT pid FROM search_vectors) ORDER BY pid LIMIT ?", [list(kinds), limit]).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def put_vectors(self, pids: Sequence[int], vectors: Sequence[Sequence[float]]) -> None:
+        if pids:
+            self._db.execute("INSERT OR REPLACE INTO search_vectors SELECT unnest(?), unnest(?::FLOAT[384][])",
+                             [list(pids), [list(map(float, v)) for v in vectors]])
+
+    def vector_coverage(self, kinds: Sequence[str]) -> tuple[int, int]:
+        """(passages of these kinds with a vector, passages of these kinds)."""
+        row = self._db.execute("SELECT count(v.pid), count(*) FROM search_passages p LEFT JOIN search_vectors v USING (pid)"
+                               " WHERE p.kind IN (SELECT unnest(?))", [list(kinds)])
+        have, total = row.fetchone()
+        return int(have), int(total)
+
+
+# -- helpers of the web app queries above ---------------------------------------------------------
+
+# the term splitter shared by the index and its queries (RE2 inside DuckDB, so both cut alike)
+_WEB_TERMS = "list_filter(regexp_extract_all(lower({}), '[\\p{{L}}\\p{{N}}]+'), lambda t: length(t) > 1 OR regexp_matches(t, '^[0-9]$'))"
+_WEB_DOC = "text || ' ' || coalesce(label, '')"
+_WEB_PASSAGE = 'p.pid, p.kind, p.article_id, p.story_id, p.ref_id, p.start, p."end", p.label, p.text'
+_WEB_TABLES = (
+    "CREATE TABLE IF NOT EXISTS web_story_members (story_id VARCHAR, article_id VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS web_entity_articles (entity_id VARCHAR, article_id VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS search_passages (pid BIGINT PRIMARY KEY, kind VARCHAR, article_id VARCHAR,"
+    ' story_id VARCHAR, ref_id VARCHAR, start BIGINT, "end" BIGINT, label VARCHAR, text VARCHAR, len BIGINT)',
+    "CREATE TABLE IF NOT EXISTS search_terms (term VARCHAR, pid BIGINT, tf BIGINT)",
+    "CREATE TABLE IF NOT EXISTS search_vectors (pid BIGINT PRIMARY KEY, vec FLOAT[384])",
+)
+
+
+def _web_hits(rows: list[tuple]) -> list[dict[str, Any]]:
+    keys = ("pid", "kind", "article_id", "story_id", "ref_id", "start", "end", "label", "text", "score")
+    return [dict(zip(keys, r)) for r in rows]
