@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from browser_util import chromium, live_server  # noqa: E402
-from web_data import corpus_store  # noqa: E402
+from web_data import build_store  # noqa: E402
 
 
 def main() -> None:
@@ -24,7 +24,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    with live_server(corpus_store("screenshots")) as url, chromium() as browser:
+    import tempfile
+
+    store = build_store(Path(tempfile.mkdtemp(prefix="storyline-shots-")))  # the example corpus only
+    with live_server(store) as url, chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.goto(url + "/")
         page.screenshot(path=str(args.out / "story-list.png"))
