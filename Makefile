@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 demo: install
-	$(BIN)/storyline run examples/corpus --out report --db report/storyline.duckdb
+	$(BIN)/storyline run examples/corpus --out report --db report/storyline.duckdb \
+		--field-map headline=title,body=text,date=published,outlet=source,link=url
 	@echo "open report/report.html"
 
 test: install

@@ -87,7 +87,7 @@ def _summary(result: pipeline.IngestResult) -> str:
         parts.append(f"{result.files_skipped} files already in the store")
     if result.duplicates:
         parts.append(f"{result.duplicates} duplicate documents")
-    parts.append(f"{len(result.problems)} problems")
+    parts.append(f"{len(result.problems)} problem{'' if len(result.problems) == 1 else 's'}")
     return ", ".join(parts)
 
 
