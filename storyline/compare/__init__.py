@@ -41,7 +41,8 @@ def _cached(embed: Embed) -> Embed:
     memo: dict[str, np.ndarray] = {}
 
     def run(texts: Sequence[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in memo))
+        # sorted by length, so each model batch pads to similar lengths (embedding is ~all of compare's time)
+        missing = sorted(dict.fromkeys(t for t in texts if t not in memo), key=len)
         if missing:
             for text, vec in zip(missing, embed(missing)):
                 memo[text] = vec
@@ -50,6 +51,27 @@ def _cached(embed: Embed) -> Embed:
         return np.vstack([memo[t] for t in texts])
 
     return run
+
+
+def mark_conflicting(claims: list, conflicts: Sequence, figures: Sequence[Figure]) -> None:
+    """A claim whose variants carry two different values of one conflicting figure is conflicting.
+
+    Claims group by meaning, so "2,300 workers joined" and "1,400 workers stayed away" can be one
+    claim; the figure comparison knows they disagree, the wording check does not.
+    """
+    value_at: dict[tuple[str, str], object] = {}
+    for conflict in conflicts:
+        for v in conflict.values:
+            value_at[(v.article_id, v.text)] = str(v.value)
+    spans = [(f.article_id, f.start, f.end, value_at[(f.article_id, f.text)]) for f in figures
+             if (f.article_id, f.text) in value_at]
+    for claim in claims:
+        if claim.sources < 2:
+            continue
+        seen = {val for v in claim.variants for a, s, e, val in spans
+                if a == v.article_id and v.start <= s and e <= v.end}
+        if len(seen) >= 2:
+            claim.status = "conflicting"
 
 
 def compare_story(
@@ -72,7 +94,9 @@ def compare_story(
     independence = independent_groups(ids, copies, {a.id: a.source for a in records.articles})
     units = story_units(records.articles, records.sentences, records.quotes, records.figures)
     claims = build_claims(records.story.id, units, embed, independence, params)
-    conflicts = figure_conflicts(records.figures, articles, embed) + statement_conflicts(claims, articles)
+    figure_clashes = figure_conflicts(records.figures, articles, embed)
+    mark_conflicting(claims, figure_clashes, records.figures)
+    conflicts = figure_clashes + statement_conflicts(claims, articles)
     statements: dict[str, int] = {}
     for u in units:
         if u.kind == "sentence":

@@ -12,18 +12,20 @@ from typing import Sequence
 from ..records import Article, Claim, Conflict, ConflictValue, Figure
 from .units import Embed, negations
 
-CONTEXT_SIMILARITY = 0.45  # sentences around two figures must be at least this close
+CONTEXT_SIMILARITY = 0.45  # sentences around two figures counting the same noun must be at least this close
+UNNAMED_SIMILARITY = 0.6  # ... and when one figure names no noun ("15%")
 
 
-def _key(figure: Figure) -> tuple[str, str] | None:
+def _head(figure: Figure) -> str | None:
+    """The counted noun's head, singular: "displaced people" and "people" count the same thing."""
     if not figure.counts:
         return None
-    noun = figure.counts.lower().strip()
+    noun = figure.counts.lower().split()[-1]
     if noun.endswith("ies"):
         noun = noun[:-3] + "y"
     elif noun.endswith("s") and not noun.endswith("ss"):
         noun = noun[:-1]
-    return noun, (figure.unit or "")
+    return noun
 
 
 def _interval(value) -> tuple[float, float]:
@@ -39,29 +41,43 @@ def _context(figure: Figure, text: str) -> str:
 
 
 def figure_conflicts(figures: Sequence[Figure], articles: dict[str, Article], embed: Embed) -> list[Conflict]:
-    by_key: dict[tuple[str, str], list[Figure]] = {}
-    for f in figures:
-        key = _key(f)
-        if key and f.article_id in articles:
-            by_key.setdefault(key, []).append(f)
+    """Figures of one quantity whose values cannot all be true, across at least two articles.
+
+    Two figures can be of one quantity when their units agree and they count the same noun, or
+    one of them names no noun ("15%"); their sentences must then be about the same thing, more
+    strictly when a noun is missing.
+    """
+    group = [f for f in figures if f.article_id in articles]
+    if len({f.article_id for f in group}) < 2:
+        return []
+    group.sort(key=lambda f: (articles[f.article_id].published or "", f.article_id, f.start))
+    heads = [_head(f) for f in group]
+    vectors = embed([_context(f, articles[f.article_id].text) for f in group])
+    sim = vectors @ vectors.T
     conflicts = []
-    for (noun, unit), group in sorted(by_key.items()):
-        if len({f.article_id for f in group}) < 2:
+    used: set[int] = set()
+    for i in range(len(group)):
+        if i in used:
             continue
-        contexts = [_context(f, articles[f.article_id].text) for f in group]
-        vectors = embed(contexts)
-        sim = vectors @ vectors.T
-        used: set[int] = set()
-        for i in range(len(group)):
-            if i in used:
+        members = [i]
+        for j in range(i + 1, len(group)):
+            if j in used or (group[j].unit or "") != (group[i].unit or ""):
                 continue
-            members = [i] + [j for j in range(i + 1, len(group)) if j not in used
-                             and group[j].article_id != group[i].article_id and sim[i, j] >= CONTEXT_SIMILARITY]
-            values = {_interval(group[m].value) for m in members}
-            if len({group[m].article_id for m in members}) < 2 or len(values) < 2 or _overlap(values):
-                continue
-            used.update(members)
-            conflicts.append(_conflict(f"{noun}s" if not unit else f"{noun} ({unit})", [group[m] for m in members], articles))
+            if heads[i] and heads[j]:
+                close = heads[i] == heads[j] and sim[i, j] >= CONTEXT_SIMILARITY
+            else:
+                close = bool(heads[i] or heads[j] or group[i].unit) and sim[i, j] >= UNNAMED_SIMILARITY
+            if close and all(group[m].article_id != group[j].article_id or _interval(group[m].value) == _interval(group[j].value)
+                             for m in members):
+                members.append(j)
+        values = {_interval(group[m].value) for m in members}
+        if len({group[m].article_id for m in members}) < 2 or len(values) < 2 or _overlap(values):
+            continue
+        used.update(members)
+        counts = next((group[m].counts for m in members if group[m].counts), None)
+        unit = group[i].unit
+        about = (counts or "value") + (f" ({unit})" if unit else "")
+        conflicts.append(_conflict(about, [group[m] for m in members], articles))
     return conflicts
 
 
@@ -83,10 +99,13 @@ def _conflict(about: str, figures: Sequence[Figure], articles: dict[str, Article
 
 
 def statement_conflicts(claims: Sequence[Claim], articles: dict[str, Article]) -> list[Conflict]:
-    """Claims whose variants disagree (negation or numbers) become conflicts of kind 'statement'."""
+    """Conflicting claims whose variants differ in polarity become conflicts of kind 'statement'.
+
+    Claims that conflict over numbers are already reported, value by value, as figure conflicts.
+    """
     out = []
     for claim in claims:
-        if claim.status != "conflicting":
+        if claim.status != "conflicting" or len({negations(v.text) % 2 for v in claim.variants}) < 2:
             continue
         values = [ConflictValue(value="negated" if negations(v.text) % 2 else "affirmed", text=v.text,
                                 article_id=v.article_id, attributed_to=v.attributed_to,

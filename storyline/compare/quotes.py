@@ -80,8 +80,15 @@ def quote_groups(story_id: str, quotes: Sequence[Quote], articles: dict[str, Art
 
 
 def _group(group_id: str, members: list[Quote], articles: dict[str, Article]) -> QuoteGroup:
-    reference = max(members, key=lambda q: (len(words(q.text)), -(articles[q.article_id].published is None),
-                                           articles[q.article_id].published or "", q.id))
+    # the reference is the wording closest to all others (a medoid), so one outlet's slip (a lost
+    # "not") is flagged on that outlet instead of on everyone else; ties go to the fuller wording
+    lowered = [[w.lower() for w in words(q.text)] for q in members]
+
+    def agreement(k: int) -> float:
+        return sum(difflib.SequenceMatcher(a=lowered[k], b=lowered[m], autojunk=False).ratio()
+                   for m in range(len(members)) if m != k)
+
+    reference = members[max(range(len(members)), key=lambda k: (round(agreement(k), 6), len(lowered[k]), members[k].id))]
     renderings, changed = [], []
     for q in sorted(members, key=lambda q: (articles[q.article_id].published or "", q.article_id)):
         diff = align(reference.text, q.text)

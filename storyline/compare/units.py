@@ -22,6 +22,19 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|canno
 _NUMBER = re.compile(r"\d[\d,.]*")
 
 
+_CLOSING = tuple('.!?"”’»…)')
+
+
+def is_statement(text: str) -> bool:
+    """A sentence that states something, not a headline, dateline, byline or navigation line.
+
+    Those leftovers of page chrome have no closing punctuation; statements do (possibly inside a
+    closing quote mark), so the rule costs nearly nothing on real sentences.
+    """
+    body = text.rstrip()
+    return body.endswith(_CLOSING) and len(words(body)) >= MIN_WORDS and any(w.islower() for w in words(body))
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
@@ -66,21 +79,31 @@ def story_units(
         text = text_of.get(s.article_id)
         if text is None:
             continue
-        body = text[s.start : s.end].strip()
-        if len(words(body)) < MIN_WORDS:
+        start, end = _trim(text, s.start, s.end)
+        body = text[start:end]
+        if not is_statement(body):
             continue
-        inside = [q for q in quotes_by_article.get(s.article_id, []) if q.start < s.end and q.end > s.start]
+        inside = [q for q in quotes_by_article.get(s.article_id, []) if q.start < end and q.end > start]
         speaker = next((q.speaker for q in inside if q.speaker), None)
         if speaker is None:
             speaker = next((f.attributed_to for f in figures_by_article.get(s.article_id, [])
-                            if s.start <= f.start < s.end and f.attributed_to), None)
-        units.append(Unit(s.article_id, s.start, s.end, body, "sentence", speaker, [q.id for q in inside]))
+                            if start <= f.start < end and f.attributed_to), None)
+        units.append(Unit(s.article_id, start, end, body, "sentence", speaker, [q.id for q in inside]))
+        n_body = len(words(body))
         for q in inside:
-            quoted = text[q.start : q.end].strip()
-            n = len(words(quoted))
-            if n >= MIN_WORDS and n < 0.8 * len(words(body)):
-                units.append(Unit(s.article_id, q.start, q.end, quoted, "quote", q.speaker, [q.id]))
+            qs, qe = _trim(text, q.start, q.end)
+            n = len(words(text[qs:qe]))
+            if MIN_WORDS <= n < 0.8 * n_body:
+                units.append(Unit(s.article_id, qs, qe, text[qs:qe], "quote", q.speaker, [q.id]))
     return units
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def independent_groups(article_ids: Sequence[str], copies: Sequence[Copy], sources: dict[str, str | None]) -> dict[str, str]:
@@ -107,3 +130,39 @@ def independent_groups(article_ids: Sequence[str], copies: Sequence[Copy], sourc
         if src:
             join(a, first_of_source.setdefault(src, a))
     return {a: find(a) for a in article_ids}
+
+
+_CLAUSE_BREAK = re.compile(r"\s*(?:[;:]\s|\s[—–-]\s|,\s|\s(?=(?:that|which|who|whose|after|before|because|while|although)\s))\s*")
+CLAUSE_MIN_WORDS = 6
+CLAUSE_SENTENCE_WORDS = 18
+
+
+def clauses(unit: Unit) -> list[Unit]:
+    """The clauses of a long sentence unit, when it has more than one.
+
+    A long sentence often packs a claim into one clause ("documents ... that affirm the principle
+    of no country securing its own security at the cost of other countries") which other outlets
+    state as a sentence of its own. Clauses are only used to attach an article to a claim that
+    other articles already share (see claims.attach), never to start a claim. Breaks are
+    semicolons, colons, dashes, commas and subordinating words; short fragments stay with the
+    fragment before them.
+    """
+    body = unit.text
+    if unit.kind != "sentence" or len(words(body)) < CLAUSE_SENTENCE_WORDS:
+        return []
+    cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(body)] + [len(body)]
+    spans: list[list[int]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if spans and len(words(body[spans[-1][0]:spans[-1][1]])) < CLAUSE_MIN_WORDS:
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    if len(spans) > 1 and len(words(body[spans[-1][0]:spans[-1][1]])) < CLAUSE_MIN_WORDS:
+        tail = spans.pop()
+        spans[-1][1] = tail[1]
+    out = []
+    for a, b in spans if len(spans) > 1 else []:
+        s, e = _trim(body, a, b)
+        out.append(Unit(unit.article_id, unit.start + s, unit.start + e, body[s:e], "clause", unit.attributed_to,
+                        list(unit.quote_ids)))
+    return out
