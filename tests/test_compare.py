@@ -210,6 +210,24 @@ def test_gold_figure_conflicts_are_found_with_sources(example):
     for about, kind, hit in found:
         if hit is not None and kind == "contradiction":
             assert {v.attributed_to for v in hit.values} != {None}, about
+        if hit is not None:
+            assert hit.update == (kind == "update"), (about, kind, hit.values)
+
+
+@pytest.mark.parametrize("dated, update", [
+    ([("2024-03-10", 2), ("2024-03-11", 2), ("2024-03-12", 5)], True),  # a toll rising day by day
+    ([("2024-03-11", 4.5), ("2024-03-16", 6), ("2024-03-18", 6.5)], True),  # an offer improving
+    ([("2024-03-12", 2), ("2024-03-12", 3)], False),  # two values on one day
+    ([("2024-03-11", 2300), ("2024-03-12", 1400), ("2024-03-19", 2300)], False),  # a value coming back
+    ([("2024-03-11", [100, 120]), ("2024-03-14", [120, 150])], True),  # ranges moving up
+    ([(None, 2), ("2024-03-12", 5)], False),  # undated: cannot tell
+])
+def test_values_moving_one_way_over_days_read_as_an_update(dated, update):
+    from storyline.compare.conflicts import _reads_as_update
+    from storyline.records import ConflictValue
+
+    values = [ConflictValue(value=v, text=str(v), article_id=f"a{i}", date=d) for i, (d, v) in enumerate(dated)]
+    assert _reads_as_update(values) is update
 
 
 def test_quote_variants_follow_gold_and_flag_the_lost_negation(example):

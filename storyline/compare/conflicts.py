@@ -2,7 +2,7 @@
 
 Figures are compared only when they count the same thing AND sit in sentences about the same
 thing (two "people" figures, one for the dead and one for the evacuated, are not a conflict).
-Values from one source at different dates are flagged as a likely update, not a contradiction.
+Values that move one way as the days pass are flagged as a likely update, not a contradiction.
 """
 
 from __future__ import annotations
@@ -92,10 +92,33 @@ def _conflict(about: str, figures: Sequence[Figure], articles: dict[str, Article
                             article_id=f.article_id, attributed_to=f.attributed_to,
                             date=articles[f.article_id].published) for f in figures]
     values.sort(key=lambda v: (v.date or "", v.article_id))
-    givers = {(v.attributed_to or "").lower() for v in values}
-    dates = {v.date for v in values}
-    update = len(givers) == 1 and "" not in givers and len(dates) > 1
-    return Conflict(about=about, values=values, kind="figure", update=update)
+    return Conflict(about=about, values=values, kind="figure", update=_reads_as_update(values))
+
+
+def _reads_as_update(values: Sequence[ConflictValue]) -> bool:
+    """Values that change in one direction as the days pass read as a count being revised (a
+    toll rising, an offer improving): every value dated, each date carrying one value, and the
+    sequence of values in date order never turning back. Two values on one day, or a value
+    that returns after another was given, is sources disagreeing."""
+    if any(v.date is None for v in values):
+        return False
+    by_day: dict[str, set[tuple[float, float]]] = {}
+    for v in values:
+        by_day.setdefault(v.date, set()).add(_interval(v.value))
+    if len(by_day) < 2 or any(len(found) > 1 for found in by_day.values()):
+        return False
+    steps = [next(iter(by_day[day])) for day in sorted(by_day)]
+    seen = [steps[0]]
+    for value in steps[1:]:
+        if value != seen[-1]:
+            if value in seen:
+                return False  # a value given again after another: not a revision
+            seen.append(value)
+    if len(seen) < 2:
+        return False
+    rising = all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(seen, seen[1:]))
+    falling = all(a[0] >= b[0] and a[1] >= b[1] for a, b in zip(seen, seen[1:]))
+    return rising or falling
 
 
 def statement_conflicts(claims: Sequence[Claim], articles: dict[str, Article]) -> list[Conflict]:
