@@ -410,3 +410,24 @@ def test_large_stories_are_clustered_in_chunks_of_whole_articles(example):
     assert chunked.claims and len(chunked.claims) >= len(story.claims)
     for claim in chunked.claims:
         assert len(claim.article_ids) == len(set(claim.article_ids))
+
+
+def test_one_event_given_two_different_days_is_a_date_conflict():
+    from storyline.analysis import extract_articles
+    from storyline.records import Article, Story
+
+    body = ("The ferry Marisol ran aground off the island of Vesk {when}, the coast guard said. "
+            "All 212 passengers were taken ashore by lifeboats and nobody was hurt.\n\n"
+            "Divers will inspect the damaged hull before the ship is towed to the port of Brenna.")
+    articles = [Article("a", "a.txt", body.format(when="on Sunday night"), title="Ferry runs aground", published="2024-05-13",
+                        source="Island Post"),
+                Article("b", "b.txt", body.format(when="on Saturday night"), title="Ferry aground off Vesk", published="2024-05-13",
+                        source="Coast Courier")]
+    extracts = extract_articles(articles)
+    story = compare_story(StoryRecords(Story("s", "Ferry", ["a", "b"]), articles,
+                                       sentences=[s for x in extracts for s in x.sentences],
+                                       events=[e for x in extracts for e in x.events]))
+    dates = [c for c in story.conflicts if c.kind == "date"]
+    assert len(dates) == 1
+    assert {(v.article_id, v.value) for v in dates[0].values} == {("a", "2024-05-12"), ("b", "2024-05-11")}
+    assert "ran aground" in dates[0].about

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from ..records import Article, Copy, Event, Figure, Quote, Sentence, Story
 from .claims import ClaimParams, build_claims
-from .conflicts import figure_conflicts, statement_conflicts
+from .conflicts import date_conflicts, figure_conflicts, statement_conflicts
 from .profile import profiles
 from .quotes import quote_groups
 from .summary import summarise
@@ -96,7 +96,7 @@ def compare_story(
     claims = build_claims(records.story.id, units, embed, independence, params)
     figure_clashes = figure_conflicts(records.figures, articles, embed)
     mark_conflicting(claims, figure_clashes, records.figures)
-    conflicts = figure_clashes + statement_conflicts(claims, articles)
+    conflicts = figure_clashes + statement_conflicts(claims, articles) + date_conflicts(claims, records.events, articles)
     statements: dict[str, int] = {}
     for u in units:
         if u.kind == "sentence":

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..records import Article, Claim, Conflict, ConflictValue, Figure
-from .units import Embed, negations
+from ..records import Article, Claim, Conflict, ConflictValue, Event, Figure
+from .units import Embed, negations, words
 
 CONTEXT_SIMILARITY = 0.45  # sentences around two figures counting the same noun must be at least this close
 UNNAMED_SIMILARITY = 0.6  # ... and when one figure names no noun ("15%")
@@ -135,4 +135,42 @@ def statement_conflicts(claims: Sequence[Claim], articles: dict[str, Article]) -
                                 date=articles[v.article_id].published if v.article_id in articles else None)
                   for v in claim.variants]
         out.append(Conflict(about=claim.text, values=values, kind="statement"))
+    return out
+
+
+SAME_EVENT_WORDS = 0.5  # word overlap that makes two differently dated sentences one event
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def date_conflicts(claims: Sequence[Claim], events: Sequence[Event], articles: dict[str, Article]) -> list[Conflict]:
+    """One statement, different days: variants of a claim whose sentences resolve to different
+    calendar days in different articles ("on Sunday" in one outlet, "on Saturday" in another).
+
+    Only day-precision dates count (a month and a day inside it do not disagree), and an
+    article whose variant carries several days is left out: it dates more than one thing."""
+    by_article: dict[str, list[Event]] = {}
+    for e in events:
+        if e.precision == "day":
+            by_article.setdefault(e.article_id, []).append(e)
+    out = []
+    for claim in claims:
+        dated: dict[str, Event] = {}
+        for v in claim.variants:
+            inside = [e for e in by_article.get(v.article_id, ()) if e.start < v.end and v.start < e.end
+                      and v.start <= e.start + e.text.find(e.expression) < v.end]
+            days = {e.date for e in inside}
+            if len(days) == 1 and v.article_id not in dated:
+                dated[v.article_id] = inside[0]
+        wording = {v.article_id: {w.lower() for w in words(v.text)} for v in claim.variants if v.article_id in dated}
+        dated = {a: e for a, e in dated.items()
+                 if any(_jaccard(wording[a], wording[b]) >= SAME_EVENT_WORDS for b in dated if b != a
+                        and dated[b].date != e.date)}
+        if len({e.date for e in dated.values()}) < 2:
+            continue
+        values = [ConflictValue(value=e.date, text=e.expression, article_id=a, date=articles[a].published)
+                  for a, e in sorted(dated.items(), key=lambda item: (item[1].date, item[0]))]
+        out.append(Conflict(about=f"date of: {claim.text}", values=values, kind="date"))
     return out
