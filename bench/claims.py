@@ -30,7 +30,6 @@ import csv
 import itertools
 import json
 import random
-import re
 import sys
 import tempfile
 import time
@@ -40,8 +39,9 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+from gold_match import claim_link_counts, find_span  # noqa: E402
 from storyline.compare import StoryRecords, compare_story  # noqa: E402
 from storyline.compare.claims import group_units  # noqa: E402
 from storyline.compare.units import story_units  # noqa: E402
@@ -54,9 +54,6 @@ DEV_TOPICS = {23, 24, 25}
 TEST_TOPICS = set(range(36, 46))
 
 
-def _find(text: str, fragment: str):
-    m = re.search(r"\s+".join(map(re.escape, fragment.split())), text)
-    return (m.start(), m.end()) if m else None
 
 
 def example_records():
@@ -79,29 +76,12 @@ def example_records():
     return gold, by_ref, records
 
 
-def _holding(story, aid, s, e):
-    return {k for k, c in enumerate(story.claims) for v in c.variants if v.article_id == aid and v.start < e and v.end > s}
-
-
 def bench_examples(gold, by_ref, compared):
     rows = []
     total = [0, 0, 0]
     for story_id, refs in gold["stories"].items():
         story = next(s for s in compared if by_ref[refs[0]].id in s.article_ids)
-        found = []
-        for ci, c in enumerate(g for g in gold["claims"] if g["story"] == story_id):
-            for v in c["variants"]:
-                a = by_ref[v["ref"]]
-                s, e = _find(a.text, v["text_contains"])
-                found.append((ci, a.id, _holding(story, a.id, s, e)))
-        tp = fp = fn = 0
-        for (ci, ai, ki), (cj, aj, kj) in itertools.combinations(found, 2):
-            if ai == aj:
-                continue
-            linked = bool(ki & kj)
-            tp += ci == cj and linked
-            fn += ci == cj and not linked
-            fp += ci != cj and linked
+        tp, fp, fn = claim_link_counts(story, [c for c in gold["claims"] if c["story"] == story_id], by_ref)
         rows.append((story_id, tp, fp, fn))
         total = [total[0] + tp, total[1] + fp, total[2] + fn]
     rows.append(("all", *total))
@@ -132,7 +112,7 @@ def bench_summary(gold, by_ref, compared, records):
         def covered(chosen):
             n = 0
             for c in keys:
-                spans = [(by_ref[v["ref"]].id, *_find(by_ref[v["ref"]].text, v["text_contains"])) for v in c["variants"]]
+                spans = [(by_ref[v["ref"]].id, *find_span(by_ref[v["ref"]].text, v["text_contains"])) for v in c["variants"]]
                 n += any(a == b and s < e2 and e > s2 for a, s, e in spans for b, s2, e2 in chosen)
             return n
 

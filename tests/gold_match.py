@@ -6,6 +6,7 @@ helpers turn both sides into comparable keys so tests and bench/ report the same
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -100,3 +101,33 @@ class Stored:
             if article and article.id in s.article_ids:
                 return s.id
         return None
+
+
+def find_span(text: str, fragment: str) -> tuple[int, int] | None:
+    """Where a gold fragment stands in a text, whatever whitespace separates its words."""
+    m = re.search(r"\s+".join(map(re.escape, fragment.split())), text)
+    return (m.start(), m.end()) if m else None
+
+
+def claim_link_counts(story: Story, gold_claims: list[dict[str, Any]], by_ref: dict[str, Article]) -> tuple[int, int, int]:
+    """(true, false, missed) "same claim" links between gold variants of different articles.
+
+    Two gold variants are linked when one claim of `story` has variants overlapping both."""
+    found = []
+    for ci, claim in enumerate(gold_claims):
+        for v in claim["variants"]:
+            article = by_ref[v["ref"]]
+            span = find_span(article.text, v["text_contains"])
+            assert span, v
+            holding = {k for k, c in enumerate(story.claims) for x in c.variants
+                       if x.article_id == article.id and x.start < span[1] and x.end > span[0]}
+            found.append((ci, article.id, holding))
+    tp = fp = fn = 0
+    for (ci, ai, ki), (cj, aj, kj) in itertools.combinations(found, 2):
+        if ai == aj:
+            continue
+        linked = bool(ki & kj)
+        tp += ci == cj and linked
+        fn += ci == cj and not linked
+        fp += ci != cj and linked
+    return tp, fp, fn

@@ -4,7 +4,6 @@ hand-written cases for alignment flags, independence, timeline merging and summa
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 
@@ -19,13 +18,11 @@ from storyline.compare.units import independent_groups
 from storyline.records import Article, Claim, Copy, Event, Story, Variant
 
 from conftest import EXAMPLES, GOLD, shared_path
+from gold_match import claim_link_counts, find_span
 
 FIELD_MAP = {"headline": "title", "body": "text", "date": "published", "outlet": "source", "link": "url"}
 
 
-def _find(text: str, fragment: str) -> tuple[int, int] | None:
-    m = re.search(r"\s+".join(map(re.escape, fragment.split())), text)
-    return (m.start(), m.end()) if m else None
 
 
 def _run(paths, tmp_path_factory, name, field_map=None):
@@ -96,7 +93,7 @@ def _gold_variants(claim, by_ref):
     out = []
     for v in claim["variants"]:
         a = by_ref[v["ref"]]
-        span = _find(a.text, v["text_contains"])
+        span = find_span(a.text, v["text_contains"])
         assert span, v
         out.append((a.id, *span))
     return out
@@ -111,22 +108,12 @@ def _claims_holding(story, article_id, start, end):
 
 
 def test_claim_links_agree_with_gold(example):
-    """Pairwise 'same claim' links between gold variants: precision and recall both well above chance."""
     gold, by_ref, compared, _ = example
     tp = fp = fn = 0
-    for story_id in gold["stories"]:
-        _, story = _story_of(compared, by_ref[gold["stories"][story_id][0]].id)
-        found = []
-        for ci, c in enumerate(g for g in gold["claims"] if g["story"] == story_id):
-            for aid, s, e in _gold_variants(c, by_ref):
-                found.append((ci, aid, _claims_holding(story, aid, s, e)))
-        for (ci, ai, ki), (cj, aj, kj) in itertools.combinations(found, 2):
-            if ai == aj:
-                continue
-            linked = bool(ki & kj)
-            tp += ci == cj and linked
-            fn += ci == cj and not linked
-            fp += ci != cj and linked
+    for story_id, refs in gold["stories"].items():
+        _, story = _story_of(compared, by_ref[refs[0]].id)
+        counts = claim_link_counts(story, [c for c in gold["claims"] if c["story"] == story_id], by_ref)
+        tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
     precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
     assert precision >= 0.7, (precision, tp, fp)
     assert recall >= 0.7, (recall, tp, fn)
@@ -174,7 +161,7 @@ def test_negation_dropped_by_machine_translation_makes_the_claim_conflicting(exa
     claim = next(c for c in gold["claims"] if c["id"] == "flood-c7")
     _, story = _story_of(compared, by_ref["flood-mt"].id)
     mt = next(v for v in claim["variants"] if v["ref"] == "flood-mt")
-    span = _find(by_ref["flood-mt"].text, mt["text_contains"])
+    span = find_span(by_ref["flood-mt"].text, mt["text_contains"])
     statuses = {story.claims[k].status for k in _claims_holding(story, by_ref["flood-mt"].id, *span)}
     assert "conflicting" in statuses
     assert any(c.kind == "statement" and by_ref["flood-mt"].id in {v.article_id for v in c.values}
@@ -237,7 +224,7 @@ def test_quote_variants_follow_gold_and_flag_the_lost_negation(example):
         spans = {}
         for r in qv["renderings"]:
             a = by_ref[r["ref"]]
-            spans[a.id] = _find(a.text, r["text_contains"])
+            spans[a.id] = find_span(a.text, r["text_contains"])
         _, story = _story_of(compared, next(iter(spans)))
         best = max(story.quote_groups, default=None, key=lambda g: sum(
             1 for x in g.renderings if x.article_id in spans and x.start < spans[x.article_id][1] and x.end > spans[x.article_id][0]))
