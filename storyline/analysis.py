@@ -199,7 +199,7 @@ def _story_records(store: Store, story: Story):
         story=story, articles=store.articles(ids),
         sentences=store.get(Sentence, where, params), quotes=store.get(Quote, where, params),
         figures=store.get(Figure, where, params), events=store.get(Event, where, params),
-        copies=store.get(Copy, where, params))
+        copies=store.get(Copy, where, params), mentions=store.get(EntityMention, where, params))
 
 
 def analyse_store(store: Store, *, progress: Progress, engine: Engine | None = None) -> dict[str, float]:

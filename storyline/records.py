@@ -232,7 +232,7 @@ class ConflictValue:
 class Conflict:
     about: str
     values: list[ConflictValue] = field(default_factory=list)
-    kind: str = "figure"  # figure | date | statement
+    kind: str = "figure"  # figure | date | place | statement
     update: bool = False  # the values come from one source over time: more likely an update than a contradiction
 
 

@@ -418,3 +418,32 @@ def test_one_event_given_two_different_days_is_a_date_conflict():
     assert len(dates) == 1
     assert {(v.article_id, v.value) for v in dates[0].values} == {("a", "2024-05-12"), ("b", "2024-05-11")}
     assert "ran aground" in dates[0].about
+
+
+def _robbery_story(places: dict[str, str]):
+    from storyline.analysis import extract_articles
+    from storyline.records import Article, Story
+
+    body = ("Police arrested three men after a jewellery shop was robbed in {where} on Friday afternoon, "
+            "a police spokesman said. The stolen rings were worth about 40,000 euros.\n\n"
+            "Two of the suspects will appear in court next week.")
+    articles = [Article(key, f"{key}.txt", body.format(where=where), title="Shop robbed", published="2024-05-13")
+                for key, where in places.items()]
+    extracts = extract_articles(articles)
+    return compare_story(StoryRecords(Story("s", "Robbery", list(places)), articles,
+                                      sentences=[s for x in extracts for s in x.sentences],
+                                      mentions=[m for x in extracts for m in x.mentions]))
+
+
+def test_one_event_placed_in_two_different_cities_is_a_place_conflict():
+    story = _robbery_story({"a": "Manchester", "b": "Liverpool"})
+    places = [c for c in story.conflicts if c.kind == "place"]
+    assert len(places) == 1 and "robbed" in places[0].about
+    assert {(v.article_id, v.value) for v in places[0].values} == {("a", "Manchester"), ("b", "Liverpool")}
+
+
+def test_two_names_of_one_country_are_not_a_place_conflict():
+    story = _robbery_story({"a": "the United States", "b": "the U.S.", "c": "the USA"})
+    assert [c for c in story.conflicts if c.kind == "place"] == []
+    story = _robbery_story({"a": "the United States", "b": "Canada"})  # while different ones are
+    assert [c.kind for c in story.conflicts].count("place") == 1

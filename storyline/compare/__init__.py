@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from ..records import Article, Copy, Event, Figure, Quote, Sentence, Story
+from ..records import Article, Copy, EntityMention, Event, Figure, Quote, Sentence, Story
 from .claims import ClaimParams, build_claims
-from .conflicts import date_conflicts, figure_conflicts, statement_conflicts
+from .conflicts import date_conflicts, figure_conflicts, place_conflicts, statement_conflicts
 from .profile import profiles
 from .quotes import quote_groups
 from .summary import summarise
@@ -32,6 +32,7 @@ class StoryRecords:
     figures: list[Figure] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
+    mentions: list[EntityMention] = field(default_factory=list)
 
 
 def _cached(embed: Embed) -> Embed:
@@ -96,7 +97,8 @@ def compare_story(
     claims = build_claims(records.story.id, units, embed, independence, params)
     figure_clashes = figure_conflicts(records.figures, articles, embed)
     mark_conflicting(claims, figure_clashes, records.figures)
-    conflicts = figure_clashes + statement_conflicts(claims, articles) + date_conflicts(claims, records.events, articles)
+    conflicts = (figure_clashes + statement_conflicts(claims, articles) + date_conflicts(claims, records.events, articles)
+                 + place_conflicts(claims, records.mentions, articles))
     statements: dict[str, int] = {}
     for u in units:
         if u.kind == "sentence":

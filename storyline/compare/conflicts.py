@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..records import Article, Claim, Conflict, ConflictValue, Event, Figure
+from ..records import Article, Claim, Conflict, ConflictValue, EntityMention, Event, Figure
 from .units import Embed, negations, words
 
 CONTEXT_SIMILARITY = 0.45  # sentences around two figures counting the same noun must be at least this close
@@ -173,4 +173,40 @@ def date_conflicts(claims: Sequence[Claim], events: Sequence[Event], articles: d
         values = [ConflictValue(value=e.date, text=e.expression, article_id=a, date=articles[a].published)
                   for a, e in sorted(dated.items(), key=lambda item: (item[1].date, item[0]))]
         out.append(Conflict(about=f"date of: {claim.text}", values=values, kind="date"))
+    return out
+
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def place_conflicts(claims: Sequence[Claim], mentions: Sequence[EntityMention],
+                    articles: dict[str, Article]) -> list[Conflict]:
+    """One statement, different places: closely worded variants of a claim in different articles
+    naming places that share nothing ("in Vellmar" in one outlet, "in Aldmoor" in another).
+
+    Places are compared as canonical entities of the story's own mentions, so spelling and
+    transliteration variants (Kiev/Kyiv) never disagree; a variant naming no place says nothing."""
+    from ..extract.entities import EntityIndex, canonicalize
+
+    places = [m for m in mentions if m.label in PLACE_LABELS]
+    index = EntityIndex(canonicalize(places))
+    by_article: dict[str, list[EntityMention]] = {}
+    for m in places:
+        by_article.setdefault(m.article_id, []).append(m)
+    out = []
+    for claim in claims:
+        named: dict[str, tuple[frozenset[str], str, set[str]]] = {}
+        for v in claim.variants:
+            inside = [m for m in by_article.get(v.article_id, ()) if v.start <= m.start and m.end <= v.end]
+            ids = frozenset(e.id for m in inside if (e := index.at(m.article_id, m.start, m.end)))
+            if ids and v.article_id not in named:
+                spoken = {w.lower() for w in words(v.text)} - {w.lower() for m in inside for w in words(m.text)}
+                named[v.article_id] = (ids, ", ".join(dict.fromkeys(m.text for m in inside)), spoken)
+        clashing = {a for a in named for b in named if a != b and not named[a][0] & named[b][0]
+                    and _jaccard(named[a][2], named[b][2]) >= SAME_EVENT_WORDS}
+        if len({named[a][0] for a in clashing}) < 2:
+            continue
+        values = [ConflictValue(value=named[a][1], text=named[a][1], article_id=a, date=articles[a].published)
+                  for a in sorted(clashing)]
+        out.append(Conflict(about=f"place of: {claim.text}", values=values, kind="place"))
     return out
