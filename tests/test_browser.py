@@ -104,17 +104,19 @@ def test_static_report_from_file_url(page, tmp_path: Path):
     from storyline import pipeline
 
     _, report = pipeline.export_report(corpus_store("report"), tmp_path / "out")
+    from playwright.sync_api import expect
+
     page.goto(report.as_uri())
-    assert page.locator("section.page:not([hidden]) h1").inner_text() == "Stories"
+    expect(page.locator("section.page:not([hidden]) h1")).to_have_text("Stories")
     first = page.locator("#story-table a").first
     title = first.inner_text()
     first.click()
-    assert page.url.endswith("#story/" + page.url.split("#story/")[1])
-    assert page.locator("section.page:not([hidden]) h1.story-title").inner_text() == title
+    page.wait_for_url(re.compile(r"#story/.+"))  # pages switch by the URL hash, after the click returns
+    expect(page.locator("section.page:not([hidden]) h1.story-title")).to_have_text(title)
     page.locator("section.page:not([hidden]) ol.summary a.cite").first.click()
-    assert "#article/" in page.url
-    assert page.locator("section.page:not([hidden]) h1.article-title").count() == 1
-    assert page.locator("section.page:not([hidden]) mark.cited").count() >= 1
+    page.wait_for_url(re.compile(r"#article/.+"))
+    expect(page.locator("section.page:not([hidden]) h1.article-title")).to_have_count(1)
+    expect(page.locator("section.page:not([hidden]) mark.cited").first).to_be_visible()
     page.go_back()
-    assert page.locator("section.page:not([hidden]) h1.story-title").inner_text() == title
+    expect(page.locator("section.page:not([hidden]) h1.story-title")).to_have_text(title)
     assert page.evaluate("typeof window.__pwned") == "undefined" and page.dialogs == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
 
 import pytest
 
@@ -11,7 +10,7 @@ from storyline import nlp
 from storyline.records import Article
 from storyline.extract.dates import extract_events
 
-SEEDS = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from conftest import SEEDS  # noqa: E402
 WEDNESDAY = "2024-03-13"
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import re
 import time
-from pathlib import Path
 
 import pytest
 
@@ -20,16 +19,13 @@ from storyline.extract import names
 from storyline.extract.entities import EntityIndex, canonicalize, entity_mentions, link_entities
 from storyline.records import Article, Entity, EntityMention, Mention
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from conftest import SEEDS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def parse():
     """Parse texts with the shared model, loaded once for the module."""
-    try:
-        nlp.load()
-    except nlp.ModelMissing as exc:  # pragma: no cover - the model is a declared dependency
-        pytest.skip(str(exc))
+    nlp.load()  # a declared dependency: missing, it must fail loudly, not skip
     return lambda texts: list(nlp.parse(texts))
 
 

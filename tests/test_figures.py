@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pathlib
 
 import pytest
 
@@ -10,7 +9,7 @@ from storyline import nlp
 from storyline.records import Article
 from storyline.extract.figures import extract_figures
 
-SEEDS = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from conftest import SEEDS  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from storyline.records import Document, Problem
 
 from ingest_builders import ATOM, RSS, page, write_warc
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from conftest import SEEDS  # noqa: E402
 
 ARTICLE = ("Dockworkers at the port of Farhaven walked out on Monday over pay, the union said.\n\n"
            "“We will not go back for less than nine percent,” said union leader Ada Korsvik.\n\n"

@@ -6,7 +6,6 @@ write; the last tests run on the real seed articles in ../shared/seeds.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -15,16 +14,13 @@ from storyline.extract.quotemarks import quoted_spans
 from storyline.extract.quotes import extract_quotes
 from storyline.records import Article
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from conftest import SEEDS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def run():
     """Extract quotes from a text, checking the offset contract on every quote."""
-    try:
-        nlp.load()
-    except nlp.ModelMissing as exc:  # pragma: no cover - the model is a declared dependency
-        pytest.skip(str(exc))
+    nlp.load()  # a declared dependency: missing, it must fail loudly, not skip
 
     def extract(text: str, article_id: str = "a1"):
         article = Article(id=article_id, path=f"{article_id}.txt", text=text)

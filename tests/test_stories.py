@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import pickle
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +20,7 @@ from storyline.stories import (
     batch_features,
 )
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+from conftest import SEEDS  # noqa: E402
 
 
 def art(article_id: str, title: str, text: str, published: str | None, source: str = "wire") -> Article:
