@@ -41,7 +41,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from gold_match import claim_link_counts, find_span  # noqa: E402
+from gold_match import articles_by_ref, claim_link_counts, find_span  # noqa: E402
 from storyline.compare import StoryRecords, compare_story  # noqa: E402
 from storyline.compare.claims import group_units  # noqa: E402
 from storyline.compare.units import story_units  # noqa: E402
@@ -67,13 +67,7 @@ def example_records():
         run([REPO / "examples" / "corpus"], Path(tmp) / "out", db=str(db), field_map=FIELD_MAP)
         with Store(db) as store:
             records = [_story_records(store, s) for s in store.get(Story)]
-    by_ref = {}
-    for r in records:
-        for a in r.articles:
-            for ga in gold["articles"]:
-                if a.path.endswith(ga["path"]) and (a.locator or None) == (ga.get("locator") or None):
-                    by_ref[ga["ref"]] = a
-    return gold, by_ref, records
+    return gold, articles_by_ref([a for r in records for a in r.articles], gold), records
 
 
 def bench_examples(gold, by_ref, compared):

@@ -31,6 +31,16 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def articles_by_ref(articles, gold: dict[str, Any]) -> dict[str, Article]:
+    """Gold article ref -> stored article, matched on the file (path under the repo) and locator."""
+    out = {}
+    for g in gold["articles"]:
+        for a in articles:
+            if Path(a.path).as_posix().endswith("/" + g["path"]) and (a.locator or None) == (g["locator"] or None):
+                out[g["ref"]] = a
+    return out
+
+
 @dataclass
 class Stored:
     """One store's records, indexed by gold ref."""
@@ -46,12 +56,7 @@ class Stored:
 
     @classmethod
     def read(cls, store: Store, gold: dict[str, Any]) -> "Stored":
-        by_place = {(str(Path(a.path).resolve()), a.locator): a for a in store.articles()}
-        articles = {}
-        for g in gold["articles"]:
-            key = (str((REPO / g["path"]).resolve()), g["locator"])
-            if key in by_place:
-                articles[g["ref"]] = by_place[key]
+        articles = articles_by_ref(store.articles(), gold)
         return cls(articles, {a.id: ref for ref, a in articles.items()}, store.get(Entity), store.get(Quote),
                    store.get(Figure), store.get(Event), store.get(Copy), store.get(Story))
 

@@ -18,7 +18,7 @@ from storyline.compare.units import independent_groups
 from storyline.records import Article, Claim, Copy, Event, Story, Variant
 
 from conftest import EXAMPLES, GOLD, shared_path
-from gold_match import claim_link_counts, find_span
+from gold_match import articles_by_ref, claim_link_counts, find_span
 
 FIELD_MAP = {"headline": "title", "body": "text", "date": "published", "outlet": "source", "link": "url"}
 
@@ -40,46 +40,20 @@ def _run(paths, tmp_path_factory, name, field_map=None):
 
 
 @pytest.fixture(scope="module")
-def example():
+def example(tmp_path_factory):
     """(gold, ref -> Article, [(StoryRecords, compared Story)]) for the example corpus."""
-    import tempfile
-    from pathlib import Path
-
     gold = json.loads(GOLD.read_text())
-    with tempfile.TemporaryDirectory() as tmp:
-        class Factory:  # module scope cannot use tmp_path_factory's function-scoped fixture
-            @staticmethod
-            def mktemp(name):
-                p = Path(tmp) / name
-                p.mkdir()
-                return p
-
-        records, stored = _run([EXAMPLES], Factory, "examples", FIELD_MAP)
-    by_ref = {}
-    for r in records:
-        for a in r.articles:
-            for ga in gold["articles"]:
-                if a.path.endswith(ga["path"]) and (a.locator or None) == (ga.get("locator") or None):
-                    by_ref[ga["ref"]] = a
+    records, stored = _run([EXAMPLES], tmp_path_factory, "examples", FIELD_MAP)
+    by_ref = articles_by_ref([a for r in records for a in r.articles], gold)
     compared = [(r, compare_story(r)) for r in records]
     return gold, by_ref, compared, stored
 
 
 @pytest.fixture(scope="module")
-def seeds():
-    import tempfile
+def seeds(tmp_path_factory):
     from pathlib import Path
 
-    folder = shared_path("seeds")
-    with tempfile.TemporaryDirectory() as tmp:
-        class Factory:
-            @staticmethod
-            def mktemp(name):
-                p = Path(tmp) / name
-                p.mkdir()
-                return p
-
-        records, _ = _run([folder], Factory, "seeds")
+    records, _ = _run([shared_path("seeds")], tmp_path_factory, "seeds")
     record = max(records, key=lambda r: len(r.articles))
     name = {a.id: Path(a.path).name[:3] for a in record.articles}
     return record, compare_story(record), name
