@@ -7,10 +7,14 @@ The API is imported lazily so that `storyline.records` stays cheap to import in 
 
 __version__ = "0.1.0"
 
-__all__ = ["RunResult", "IngestResult", "analyse", "export_report", "ingest_paths", "run"]
+__all__ = ["RunResult", "IngestResult", "analyse", "export_report", "ingest_paths", "run", "same_claim"]
 
 
 def __getattr__(name: str):
+    if name == "same_claim":
+        from .compare.pairs import same_claim
+
+        return same_claim
     if name in __all__:
         from . import pipeline
 

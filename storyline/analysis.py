@@ -58,7 +58,22 @@ def extract_articles(articles: Sequence[Article]) -> list[ArticleExtracts]:
         out.append(ArticleExtracts(
             article.id, sentences, entity_mentions(article, doc), extract_quotes(article, doc),
             extract_figures(article, doc), extract_events(article, doc)))
-    return out
+    return with_sentence_vectors(articles, out)
+
+
+def with_sentence_vectors(articles: Sequence[Article], extracts: list[ArticleExtracts]) -> list[ArticleExtracts]:
+    """Each sentence embedded once, here, and stored: stories, claims and search reuse the vector.
+
+    The whole batch goes to the model at once, sorted by length inside `embed`, so padding stays small."""
+    from .compare.units import trimmed
+    from .embed import embed, pack
+
+    text_of = {a.id: a.text for a in articles}
+    spans = [(x, k, trimmed(text_of[x.article_id], s.start, s.end)) for x in extracts for k, s in enumerate(x.sentences)]
+    vectors = embed([text for _, _, text in spans])
+    for (x, k, _), vector in zip(spans, vectors):
+        x.sentences[k] = replace(x.sentences[k], vector=pack(vector))
+    return extracts
 
 
 def compare_stories(records: Sequence) -> list[Story]:

@@ -223,6 +223,28 @@ def serve(
 
 
 @app.command()
+def pairs(
+    file: str = typer.Argument(..., help="Tab-separated text_a<TAB>text_b, one pair a line, no header; '-' reads stdin."),
+    threshold: float = typer.Option(0.5, "--threshold", min=0.0, max=1.0, help="Probability from which a pair is the same claim."),
+) -> None:
+    """Is each pair the same claim? Prints `probability<TAB>relation` per pair (same, conflicting, different)."""
+    from .compare.pairs import PairsFormatError, judge, read_pairs
+
+    try:
+        if file == "-":
+            rows = read_pairs(sys.stdin, "stdin")
+        else:
+            with open(file, encoding="utf-8", errors="replace") as fh:
+                rows = read_pairs(fh, file)
+    except PairsFormatError as exc:
+        _fail(str(exc), 2)
+    except OSError as exc:
+        _fail(f"{file}: cannot read: {exc.strerror or exc}", 2)
+    for verdict in judge(rows, same=threshold):
+        sys.stdout.write(f"{verdict.probability:.4f}\t{verdict.relation}\n")
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     out.print(__version__)

@@ -55,10 +55,13 @@ class Embedder:
         self._tokenizer.enable_padding()
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text (empty input gives a (0, 384) array)."""
+        """Unit-length float32 vectors, one row per text (empty input gives a (0, 384) array).
+
+        Texts go to the model in length order, so each batch pads to similar lengths."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         rows: list[np.ndarray] = []
-        for begin in range(0, len(texts), batch_size):
-            batch = [t if t.strip() else "." for t in texts[begin : begin + batch_size]]
+        for begin in range(0, len(order), batch_size):
+            batch = [texts[i] if texts[i].strip() else "." for i in order[begin : begin + batch_size]]
             encodings = self._tokenizer.encode_batch(batch)
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -72,7 +75,20 @@ class Embedder:
             rows.append((pooled / np.clip(norms, 1e-12, None)).astype(np.float32))
         if not rows:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        return np.vstack(rows)
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        out[order] = np.vstack(rows)
+        return out
+
+
+def pack(vector: np.ndarray) -> bytes:
+    """A unit vector as float16 bytes (768 bytes): the stored form of a sentence vector."""
+    return np.asarray(vector, dtype=np.float16).tobytes()
+
+
+def unpack(data: bytes) -> np.ndarray:
+    """A stored vector back as float32, renormalised (float16 rounding moves the norm slightly)."""
+    vector = np.frombuffer(data, dtype=np.float16).astype(np.float32)
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
 @lru_cache(maxsize=1)

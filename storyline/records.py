@@ -107,6 +107,7 @@ class Sentence:
     index: int
     start: int
     end: int
+    vector: bytes | None = None  # float16 sentence embedding, computed once at extract time (see embed.pack)
 
 
 @dataclass(slots=True)
@@ -217,6 +218,18 @@ class Claim:
     status: ClaimStatus
     variants: list[Variant] = field(default_factory=list)
     sources: int = 1  # independent sources: copies of one original count once
+    speakers: list[str] = field(default_factory=list)  # who voices it, in any variant ("Lavrov", "Patrushev")
+    differs_in: list[str] = field(default_factory=list)  # for a conflicting claim: figure | date | negation | place
+    confidence: float = 1.0  # the lowest same-claim probability between two of its variants
+
+
+@dataclass(slots=True)
+class Citation:
+    """Where a cited passage stands: the report and web pages highlight it without searching."""
+
+    article_id: str
+    start: int
+    end: int
 
 
 @dataclass(slots=True)
@@ -226,6 +239,8 @@ class ConflictValue:
     article_id: str
     attributed_to: str | None = None
     date: str | None = None
+    start: int | None = None  # offsets of `text` in the article
+    end: int | None = None
 
 
 @dataclass(slots=True)
@@ -234,6 +249,7 @@ class Conflict:
     values: list[ConflictValue] = field(default_factory=list)
     kind: str = "figure"  # figure | date | place | statement
     update: bool = False  # the values come from one source over time: more likely an update than a contradiction
+    claim_id: str | None = None  # the verified claim whose variants disagree
 
 
 @dataclass(slots=True)
@@ -242,6 +258,7 @@ class TimelineEntry:
     text: str
     article_ids: list[str]
     precision: Precision = "day"
+    citations: list[Citation] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -249,6 +266,8 @@ class SummarySentence:
     text: str
     article_ids: list[str]
     status: ClaimStatus | None = None
+    claim_id: str | None = None
+    citations: list[Citation] = field(default_factory=list)  # the verified variants it cites, one per article
 
 
 @dataclass(slots=True)

@@ -236,12 +236,15 @@ def test_timeline_merges_outlets_and_keeps_date_order(example):
 
 def test_summary_cites_every_article_of_its_claim(example):
     _, _, compared, _ = example
+    texts = {a.id: a.text for r, _ in compared for a in r.articles}
     for _, story in compared:
         assert 1 <= len(story.summary) <= 5
-        by_text = {c.text: c for c in story.claims}
+        by_id = {c.id: c for c in story.claims}
         for s in story.summary:
-            claim = by_text[s.text]
-            assert s.article_ids == claim.article_ids and s.status == claim.status
+            claim = by_id[s.claim_id]
+            assert s.text == claim.text and s.article_ids == claim.article_ids and s.status == claim.status
+            assert [(c.article_id, texts[c.article_id][c.start:c.end]) for c in s.citations] == \
+                [(v.article_id, v.text) for v in claim.variants]
 
 
 def test_compare_is_pure_and_matches_what_the_pipeline_stored(example):
@@ -362,15 +365,69 @@ def test_compare_story_on_a_tiny_story_without_extracts():
     assert story.profiles[0].statements == 0
 
 
-def test_large_stories_are_clustered_in_chunks_of_whole_articles(example):
-    from storyline.compare import ClaimParams
+def _story(bodies: dict[str, str], published: dict[str, str] | None = None):
+    """Hand-written articles through the real extract step and compare_story."""
+    from storyline.analysis import extract_articles
 
-    _, _, compared, _ = example
-    record, story = max(compared, key=lambda rs: len(rs[0].articles))
-    chunked = compare_story(record, params=ClaimParams(max_units=40))
-    assert chunked.claims and len(chunked.claims) >= len(story.claims)
-    for claim in chunked.claims:
-        assert len(claim.article_ids) == len(set(claim.article_ids))
+    articles = [Article(key, f"{key}.txt", body, title=f"Report {key}", source=f"Outlet {key}",
+                        published=(published or {}).get(key, "2024-05-13")) for key, body in bodies.items()]
+    extracts = extract_articles(articles)
+    return compare_story(StoryRecords(Story("s", "t", list(bodies)), articles,
+                                      sentences=[s for x in extracts for s in x.sentences],
+                                      quotes=[q for x in extracts for q in x.quotes],
+                                      figures=[f for x in extracts for f in x.figures],
+                                      events=[e for x in extracts for e in x.events],
+                                      mentions=[m for x in extracts for m in x.mentions]))
+
+
+TALKS = {
+    "a": ("Negotiators from both countries met in Geneva on Tuesday to discuss a ceasefire along the border. "
+          "The government has wanted to join the trade bloc for more than a decade. "
+          "Both delegations agreed that prisoners of war should be exchanged before the end of the month."),
+    "b": ("Talks on a ceasefire along the disputed border began in Geneva on Tuesday between delegations of the two states. "
+          "The council of the trade bloc also dealt with the question at its spring meeting. "
+          "An exchange of prisoners of war before the month is out was agreed by both sides."),
+    "c": ("The two countries sent negotiators to Geneva on Tuesday for talks about a ceasefire at the border. "
+          "Officials in the capital said a new hospital would open in the autumn, funded by the health ministry. "
+          "Farmers near the frontier complained that the fighting had ruined this year's harvest."),
+}
+
+
+def test_claims_join_tellings_of_one_fact_and_keep_same_topic_sentences_apart():
+    story = _story(TALKS)
+    by_article = lambda c: {v.article_id: v.text for v in c.variants}  # noqa: E731
+    shared = [c for c in story.claims if len(c.article_ids) >= 2]
+    talks = [c for c in shared if all("Geneva" in t for t in by_article(c).values())]
+    assert talks and set(talks[0].article_ids) == {"a", "b", "c"}, [by_article(c) for c in shared]
+    assert talks[0].status == "corroborated" and talks[0].sources == 3
+    for c in shared:
+        texts = " | ".join(by_article(c).values())
+        assert not ("wanted to join" in texts and "council" in texts), texts  # one topic, two claims
+        assert not ("hospital" in texts or "harvest" in texts), texts
+        assert len(c.article_ids) == len(set(c.article_ids))
+    alone = next(c for c in story.claims if "hospital" in c.text)
+    assert alone.status == "single-source" and alone.article_ids == ["c"]
+
+
+def test_one_claim_voiced_by_two_speakers_keeps_both():
+    story = _story({
+        "a": 'The country does not want a war with its neighbour, Foreign Minister Anna Berg told reporters on Monday.',
+        "b": '"We do not want any war with our neighbour," Defence Minister Karl Lind said on Monday.',
+    })
+    claim = next(c for c in story.claims if len(c.article_ids) == 2)
+    assert len(claim.speakers) == 2 and any("Berg" in s for s in claim.speakers) and any("Lind" in s for s in claim.speakers)
+
+
+def test_figures_of_two_authorities_on_the_same_days_disagree():
+    story = _story({
+        "a": "The union said 2,300 dock workers joined the strike at the port on Monday.",
+        "b": "The port authority said 1,400 dock workers joined the strike at the port on Monday.",
+    }, {"a": "2024-05-13", "b": "2024-05-14"})
+    figures = [c for c in story.conflicts if c.kind == "figure"]
+    assert len(figures) == 1 and not figures[0].update, story.conflicts
+    assert {v.value for v in figures[0].values} == {2300.0, 1400.0}
+    claim = next(c for c in story.claims if c.id == figures[0].claim_id)
+    assert claim.status == "conflicting" and claim.differs_in == ["figure"]
 
 
 def test_one_event_given_two_different_days_is_a_date_conflict():

@@ -10,15 +10,16 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from ..records import Article, Copy, EntityMention, Event, Figure, Quote, Sentence, Story
-from .claims import ClaimParams, build_claims
-from .conflicts import date_conflicts, figure_conflicts, place_conflicts, statement_conflicts
+from .claims import ClaimParams, Judge, build_claims
+from .conflicts import PLACE_LABELS, claim_conflicts, settle_status
+from .pairs import judge
 from .profile import profiles
 from .quotes import quote_groups
 from .summary import summarise
 from .timeline import build_timeline
-from .units import Embed, independent_groups, story_units
+from .units import Embed, independent_groups, story_units, unit_vectors
 
-__all__ = ["StoryRecords", "compare_story", "ClaimParams"]
+__all__ = ["StoryRecords", "compare_story", "ClaimParams", "judge"]
 
 
 @dataclass
@@ -54,39 +55,25 @@ def _cached(embed: Embed) -> Embed:
     return run
 
 
-def mark_conflicting(claims: list, conflicts: Sequence, figures: Sequence[Figure]) -> None:
-    """A claim whose variants carry two different values of one conflicting figure is conflicting.
-
-    Claims group by meaning, so "2,300 workers joined" and "1,400 workers stayed away" can be one
-    claim; the figure comparison knows they disagree, the wording check does not.
-    """
-    value_at: dict[tuple[str, str], object] = {}
-    for conflict in conflicts:
-        for v in conflict.values:
-            value_at[(v.article_id, v.text)] = str(v.value)
-    spans = [(f.article_id, f.start, f.end, value_at[(f.article_id, f.text)]) for f in figures
-             if (f.article_id, f.text) in value_at]
-    for claim in claims:
-        if claim.sources < 2:
-            continue
-        seen = {val for v in claim.variants for a, s, e, val in spans
-                if a == v.article_id and v.start <= s and e <= v.end}
-        if len(seen) >= 2:
-            claim.status = "conflicting"
-
-
 def compare_story(
     records: StoryRecords,
     embed: Embed | None = None,
     *,
     summary_size: int = 5,
     params: ClaimParams = ClaimParams(),
+    judge_pairs: Judge | None = None,
 ) -> Story:
-    """The story with claims, conflicts, timeline, summary, quote groups and source profiles."""
+    """The story with claims, conflicts, timeline, summary, quote groups and source profiles.
+
+    `judge_pairs` decides whether two statements are one claim (default: the packaged
+    same-claim model); `embed` gives vectors for texts without a stored sentence vector."""
     if embed is None:
         from ..embed import embed as default_embed
 
         embed = default_embed
+    if judge_pairs is None:
+        places = {m.text for m in records.mentions if m.label in PLACE_LABELS and len(m.text) > 1}
+        judge_pairs = lambda pairs: judge(pairs, same=params.same, places=places)  # noqa: E731
     embed = _cached(embed)
     articles = {a.id: a for a in records.articles}
     ids = [a.id for a in records.articles]
@@ -94,11 +81,9 @@ def compare_story(
     copies = [c for c in records.copies if c.article_id in in_story and c.of_article_id in in_story]
     independence = independent_groups(ids, copies, {a.id: a.source for a in records.articles})
     units = story_units(records.articles, records.sentences, records.quotes, records.figures)
-    claims = build_claims(records.story.id, units, embed, independence, params)
-    figure_clashes = figure_conflicts(records.figures, articles, embed)
-    mark_conflicting(claims, figure_clashes, records.figures)
-    conflicts = (figure_clashes + statement_conflicts(claims, articles) + date_conflicts(claims, records.events, articles)
-                 + place_conflicts(claims, records.mentions, articles))
+    claims = build_claims(records.story.id, units, unit_vectors(units, embed), independence, params, judge_pairs, embed)
+    conflicts = claim_conflicts(claims, records.figures, records.events, records.mentions, articles)
+    settle_status(claims, conflicts, independence)
     statements: dict[str, int] = {}
     for u in units:
         if u.kind == "sentence":
@@ -109,6 +94,6 @@ def compare_story(
         conflicts=conflicts,
         timeline=build_timeline(records.events, embed, {a.id: a.published for a in records.articles}),
         summary=summarise(claims, embed, summary_size),
-        quote_groups=quote_groups(records.story.id, records.quotes, articles, embed),
+        quote_groups=quote_groups(records.story.id, records.quotes, articles, judge_pairs),
         profiles=profiles(records.articles, claims, records.quotes, records.figures, copies, statements),
     )

@@ -1,172 +1,195 @@
-"""Claims: statements that say the same thing across articles, whatever the wording.
+"""Claims: statements that several articles make, each wording verified against every other.
 
-Units (sentences and quoted passages) are embedded and clustered with average linkage (a group
-must be similar as a whole, not chained through one bridging sentence). Units from the same
-article are kept apart by the distance matrix, so a group is a set of articles each contributing
-its own wording. Then each claim shared by two or more articles takes in, from every other
-article, the sentence or clause closest to its centre when close enough (`attach`): outlets that
-bury a claim inside a long sentence join it. Thresholds were tuned on the example corpus's gold
-(bench/claims.py), never on the seed articles.
+Sentence vectors only propose: for each statement, the closest statements of other articles
+(cosine above `ClaimParams.candidate`, at most `neighbours` of them) are candidates. The
+same-claim model (`pairs.py`) decides. A claim grows from its most certain pair, and a further
+article's statement joins only when the model verifies it against every statement already in
+the claim, so no claim is chained together through one bridging sentence, and each article
+gives a claim one wording at most. A statement that nothing verifies stays a single-source
+claim: that is the honest default. Copies of one original count as one source.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from ..records import Claim, Variant
-from .units import Embed, Unit, clauses, negations, numbers, words
+from .pairs import SAME, PairJudgement, judge
+from .units import Unit, clauses, words
+
+Judge = Callable[[Sequence[tuple[str, str]]], list[PairJudgement]]
 
 
 @dataclass(frozen=True)
 class ClaimParams:
-    # cosine similarity at which two statements count as the same claim (tuned on dev data; see bench/claims.py)
-    threshold: float = 0.5
-    # cosine to a shared claim's centre at which another article's sentence or clause joins it (1.0: never)
-    attach: float = 0.65
-    max_units: int = 8000  # beyond this a story is clustered in chunks of whole articles (bounds the n x n matrix)
+    candidate: float = 0.55  # cosine from which two statements are worth asking the model about
+    neighbours: int = 6  # candidates per statement and other article, nearest first
+    same: float = SAME  # calibrated probability from which two statements are one claim
+    clauses: bool = True  # long sentences also offer their clauses (one outlet buries a claim in a clause)
 
 
-def group_units(units: Sequence[Unit], vectors: np.ndarray, threshold: float) -> list[list[int]]:
-    """Indices of units grouped into claims (every unit in exactly one group)."""
-    n = len(units)
-    if n == 0:
+class PairCache:
+    """Judgements of unit pairs, asked of the model in batches and remembered."""
+
+    def __init__(self, units: Sequence[Unit], judge_pairs: Judge) -> None:
+        self.units = units
+        self.judge_pairs = judge_pairs
+        self.known: dict[tuple[int, int], PairJudgement] = {}
+
+    def ask(self, pairs: Sequence[tuple[int, int]]) -> None:
+        todo = sorted({(min(i, j), max(i, j)) for i, j in pairs} - self.known.keys())
+        if not todo:
+            return
+        same_text = [p for p in todo if _norm(self.units[p[0]].text) == _norm(self.units[p[1]].text)]
+        for p in same_text:  # word for word the same (copies): nothing to ask
+            self.known[p] = PairJudgement(1.0, "same")
+        rest = [p for p in todo if p not in self.known]
+        for p, verdict in zip(rest, self.judge_pairs([(self.units[i].text, self.units[j].text) for i, j in rest])):
+            self.known[p] = verdict
+
+    def get(self, i: int, j: int) -> PairJudgement | None:
+        return self.known.get((min(i, j), max(i, j)))
+
+
+def _norm(text: str) -> str:
+    return " ".join(w.lower() for w in words(text))
+
+
+def candidate_pairs(units: Sequence[Unit], vectors: np.ndarray, params: ClaimParams) -> list[tuple[int, int]]:
+    """Unit pairs from different articles whose vectors are close: the only pairs the model sees first."""
+    if len(units) < 2:
         return []
-    if n == 1:
-        return [[0]]
-    sim = np.clip(vectors @ vectors.T, -1.0, 1.0)
     article = np.array([u.article_id for u in units])
-    same = article[:, None] == article[None, :]
-    dist = 1.0 - sim
-    dist[same] = 2.0  # never join two statements of one article directly
-    np.fill_diagonal(dist, 0.0)
-    tree = linkage(squareform(dist, checks=False), method="average")
-    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
-    groups: dict[int, list[int]] = {}
-    for i, label in enumerate(labels):
-        groups.setdefault(int(label), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+    sim = vectors @ vectors.T
+    sim[article[:, None] == article[None, :]] = -1.0
+    pairs: set[tuple[int, int]] = set()
+    for i in range(len(units)):
+        row = sim[i]
+        for j in np.argsort(-row)[: params.neighbours * 4]:
+            if row[j] < params.candidate:
+                break
+            pairs.add((min(i, int(j)), max(i, int(j))))
+    # keep, per unit and other article, only the nearest `neighbours`
+    per: dict[tuple[int, str], list[tuple[float, int]]] = {}
+    for i, j in pairs:
+        per.setdefault((i, units[j].article_id), []).append((float(sim[i, j]), j))
+        per.setdefault((j, units[i].article_id), []).append((float(sim[i, j]), i))
+    kept = set()
+    for (i, _), near in per.items():
+        for _, j in sorted(near, reverse=True)[: params.neighbours]:
+            kept.add((min(i, j), max(i, j)))
+    return sorted(kept)
 
 
-def _best_per_article(members: list[int], units: Sequence[Unit], sim: np.ndarray) -> list[int]:
-    """One unit per article: the one most similar to the rest of the group."""
-    best: dict[str, tuple[float, int]] = {}
-    for i in members:
-        others = [j for j in members if units[j].article_id != units[i].article_id]
-        score = float(sim[i, others].mean()) if others else 0.0
-        if units[i].kind == "sentence":
-            score += 1e-3  # prefer full sentences when equally close
-        current = best.get(units[i].article_id)
-        if current is None or score > current[0]:
-            best[units[i].article_id] = (score, i)
-    return [i for _, i in sorted(best.values(), key=lambda t: t[1])]
+def _joins(verdict: PairJudgement | None) -> bool:
+    return verdict is not None and verdict.relation in ("same", "conflicting")
 
 
-STEM = 4  # words compared by their first letters: "fail"/"failed", "neglect"/"negligence"
-CLOSE_WORDING = 0.5  # word-set Jaccard above which a dropped "not" or a changed number is a real disagreement
-
-
-def disagree(texts: Sequence[str]) -> bool:
-    """Two closely worded variants of one claim that differ in negation or in the numbers they state.
-
-    Paraphrases vary their negations freely ("no state may" / "countries should not"), so only
-    variants that share most of their words are compared.
-    """
-    bags = [{w.lower()[:STEM] for w in words(t)} for t in texts]
-    for i in range(len(texts)):
-        for j in range(i + 1, len(texts)):
-            overlap = len(bags[i] & bags[j]) / max(1, len(bags[i] | bags[j]))
-            if overlap < CLOSE_WORDING:
-                continue
-            if negations(texts[i]) % 2 != negations(texts[j]) % 2:
-                return True
-            a, b = numbers(texts[i]), numbers(texts[j])
-            if a and b and not (a & b):
-                return True
-    return False
-
-
-def attach(groups: list[list[int]], units: Sequence[Unit], vectors: np.ndarray, threshold: float) -> None:
-    """Add, in place, each missing article's closest sentence or clause to every shared claim.
-
-    Clustering compares whole sentences, so an outlet that buries a claim in a long sentence
-    stays out of the group; measured against the centre of a claim that two or more articles
-    already share, its clause or sentence stands out. Only shared claims take part, so a clause
-    never starts a claim on its own.
-    """
-    article = np.array([u.article_id for u in units])
-    for members in groups:
-        present = {units[i].article_id for i in members}
-        if len(present) < 2:
+def grow_claims(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, params: ClaimParams) -> list[list[int]]:
+    """Groups of unit indices, each a clique of verified pairs with one unit per article."""
+    candidates = candidate_pairs(units, vectors, params)
+    cache.ask(candidates)
+    edges = sorted((p for p in candidates if _joins(cache.get(*p))), key=lambda p: -cache.get(*p).probability)
+    neighbours: dict[int, set[int]] = {}
+    for i, j in edges:
+        neighbours.setdefault(i, set()).add(j)
+        neighbours.setdefault(j, set()).add(i)
+    group_of: dict[int, int] = {}
+    groups: list[list[int]] = []
+    for i, j in edges:
+        if i in group_of and j in group_of:
             continue
-        centre = vectors[members].mean(axis=0)
-        centre /= max(float(np.linalg.norm(centre)), 1e-9)
-        score = vectors @ centre
-        best: dict[str, tuple[float, int]] = {}
-        for i in np.flatnonzero(score >= threshold):
-            a = article[i]
-            if a not in present and (a not in best or score[i] > best[a][0]):
-                best[a] = (float(score[i]), int(i))
-        members.extend(i for _, i in best.values())
+        if i in group_of or j in group_of:
+            g, new = (group_of[i], j) if i in group_of else (group_of[j], i)
+            if _fits(new, groups[g], units, cache):
+                groups[g].append(new)
+                group_of[new] = g
+            continue
+        members = [i, j]
+        # members' other verified neighbours, nearest first, each checked against all members
+        pool = sorted((neighbours[i] | neighbours[j]) - set(members) - group_of.keys(),
+                      key=lambda k: -float(vectors[k] @ (vectors[i] + vectors[j])))
+        cache.ask([(k, m) for k in pool for m in members])
+        for k in pool:
+            if _fits(k, members, units, cache):
+                members.append(k)
+        for m in members:
+            group_of[m] = len(groups)
+        groups.append(members)
+    return groups
 
 
-def _grouped(units: Sequence[Unit], vectors: np.ndarray, params: ClaimParams) -> list[list[int]]:
-    """group_units over the story, or over chunks of whole articles when it has too many units."""
-    if len(units) <= params.max_units:
-        return group_units(units, vectors, params.threshold)
-    chunks: list[list[int]] = [[]]
-    for i, u in enumerate(units):
-        if len(chunks[-1]) >= params.max_units and u.article_id != units[chunks[-1][-1]].article_id:
-            chunks.append([])
-        chunks[-1].append(i)
-    out = []
-    for chunk in chunks:
-        out += [[chunk[i] for i in g] for g in group_units([units[i] for i in chunk], vectors[chunk], params.threshold)]
-    return out
+def _fits(k: int, members: list[int], units: Sequence[Unit], cache: PairCache) -> bool:
+    if any(units[m].article_id == units[k].article_id for m in members):
+        return False
+    cache.ask([(k, m) for m in members])
+    return all(_joins(cache.get(k, m)) for m in members)
 
 
 def build_claims(
     story_id: str,
     units: Sequence[Unit],
-    embed: Embed,
+    vectors: np.ndarray,
     independence: dict[str, str],
     params: ClaimParams = ClaimParams(),
+    judge_pairs: Judge | None = None,
+    embed=None,
 ) -> list[Claim]:
-    """Claims of one story, most widely carried first."""
+    """Claims of one story, those carried by the most independent sources first.
+
+    `vectors` holds one unit vector per unit; clauses of long sentences are embedded with
+    `embed` when `params.clauses` is on."""
     if not units:
         return []
-    vectors = embed([u.text for u in units])
-    sim = vectors @ vectors.T
-    groups = [_best_per_article(m, units, sim) for m in _grouped(units, vectors, params)]
-    if params.attach < 1.0:
+    judge_pairs = judge_pairs or (lambda pairs: judge(pairs, same=params.same))
+    units = list(units)
+    if params.clauses and embed is not None:
         extra = [c for u in units for c in clauses(u)]
-        units = list(units) + extra
-        vectors = np.vstack([vectors, embed([u.text for u in extra])]) if extra else vectors
-        attach(groups, units, vectors, params.attach)
+        if extra:
+            units += extra
+            vectors = np.vstack([vectors, embed([u.text for u in extra])])
+    cache = PairCache(units, judge_pairs)
+    groups = grow_claims(units, vectors, cache, params)
+    grouped = {i for g in groups for i in g}
+    groups += [[i] for i, u in enumerate(units) if i not in grouped and u.kind == "sentence"]
     claims: list[tuple[tuple, Claim]] = []
-    for chosen in groups:
-        chosen = sorted(chosen, key=lambda i: (units[i].article_id, units[i].start))
-        articles = list(dict.fromkeys(units[i].article_id for i in chosen))
-        if len(articles) == 1 and units[chosen[0]].kind != "sentence":
-            continue  # a lone quoted passage is already carried by its sentence's claim
-        centre = vectors[chosen].mean(axis=0)
-        rep = max(chosen, key=lambda i: (units[i].kind == "sentence", float(vectors[i] @ centre)))
-        sources = len({independence.get(a, a) for a in articles})
-        variants = [Variant(units[i].article_id, units[i].text, units[i].start, units[i].end, units[i].attributed_to)
-                    for i in chosen]
-        if sources >= 2 and disagree([v.text for v in variants]):
-            status = "conflicting"
-        else:
-            status = "corroborated" if sources >= 2 else "single-source"
-        claim = Claim(id="", text=units[rep].text, article_ids=articles, status=status, variants=variants, sources=sources)
-        claims.append(((-sources, -len(articles), units[rep].article_id, units[rep].start), claim))
-    claims.sort(key=lambda t: t[0])
-    out = []
-    for n, (_, claim) in enumerate(claims, 1):
+    taken: set[tuple[str, int, int]] = set()
+    for members in groups:
+        members = sorted(members, key=lambda i: (units[i].article_id, units[i].start))
+        spans = {(units[i].article_id, units[i].start, units[i].end) for i in members}
+        if len(members) == 1 and spans & taken:
+            continue  # a sentence already standing, word for word, in a shared claim
+        taken |= spans
+        claims.append(_claim(members, units, vectors, cache, independence))
+    claims.sort(key=lambda c: (-c.sources, -len(c.article_ids), c.variants[0].article_id, c.variants[0].start))
+    for n, claim in enumerate(claims, 1):
         claim.id = f"{story_id}-c{n}"
-        out.append(claim)
-    return out
+    return claims
+
+
+def _claim(members: list[int], units: Sequence[Unit], vectors: np.ndarray, cache: PairCache,
+           independence: dict[str, str]) -> Claim:
+    articles = list(dict.fromkeys(units[i].article_id for i in members))
+    centre = vectors[members].mean(axis=0)
+    rep = max(members, key=lambda i: (units[i].kind == "sentence", float(vectors[i] @ centre)))
+    sources = len({independence.get(a, a) for a in articles})
+    group = lambda i: independence.get(units[i].article_id, units[i].article_id)  # noqa: E731
+    verdicts, differs = [], set()
+    for k, a in enumerate(members):
+        for b in members[k + 1:]:
+            verdict = cache.get(a, b)
+            verdicts.append(verdict.probability if verdict else 1.0)
+            # a disagreement counts between independent sources only: a copy that changed a figure is an edit
+            if verdict and verdict.relation == "conflicting" and group(a) != group(b):
+                differs.add(verdict.detail)
+    differs = sorted(d for d in differs if d)
+    status = "conflicting" if differs and sources >= 2 else "corroborated" if sources >= 2 else "single-source"
+    variants = [Variant(units[i].article_id, units[i].text, units[i].start, units[i].end, units[i].attributed_to)
+                for i in members]
+    return Claim(
+        id="", text=units[rep].text, article_ids=articles, status=status, variants=variants, sources=sources,
+        speakers=list(dict.fromkeys(v.attributed_to for v in variants if v.attributed_to)), differs_in=differs,
+        confidence=round(min(verdicts, default=1.0), 4))

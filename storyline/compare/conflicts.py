@@ -1,20 +1,19 @@
-"""Conflicts: one quantity given different values, or one claim told with opposite polarity.
+"""Conflicts: what verified tellings of one claim state differently.
 
-Figures are compared only when they count the same thing AND sit in sentences about the same
-thing (two "people" figures, one for the dead and one for the evacuated, are not a conflict).
-Values that move one way as the days pass are flagged as a likely update, not a contradiction.
+A conflict exists only inside a claim whose variants the same-claim model verified against
+each other (claims.py): two sentences that merely share a topic never conflict. Within such a
+claim, variants from independent sources can differ in a figure (figures of the same unit and
+counted noun, values that cannot both hold), a day, a place or their polarity. Values that move
+one way as the days pass read as an update; different values on the same days, or from two
+named authorities at once (a union's count against the port's), are a disagreement.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
-from ..records import Article, Claim, Conflict, ConflictValue, EntityMention, Event, Figure
-from .units import Embed, negations, words
-
-CONTEXT_SIMILARITY = 0.45  # sentences around two figures counting the same noun must be at least this close
-UNNAMED_SIMILARITY = 0.6  # ... and when one figure names no noun ("15%")
-
+from ..records import Article, Claim, Conflict, ConflictValue, EntityMention, Event, Figure, Variant
+from .units import negations
 
 def _head(figure: Figure) -> str | None:
     """The counted noun's head, singular: "displaced people" and "people" count the same thing."""
@@ -40,45 +39,41 @@ def _context(figure: Figure, text: str) -> str:
     return text[left : right + 1].strip()
 
 
-def figure_conflicts(figures: Sequence[Figure], articles: dict[str, Article], embed: Embed) -> list[Conflict]:
-    """Figures of one quantity whose values cannot all be true, across at least two articles.
+def _inside(v: Variant, start: int, end: int) -> bool:
+    return v.start <= start and end <= v.end
 
-    Two figures can be of one quantity when their units agree and they count the same noun, or
-    one of them names no noun ("15%"); their sentences must then be about the same thing, more
-    strictly when a noun is missing.
-    """
-    group = [f for f in figures if f.article_id in articles]
-    if len({f.article_id for f in group}) < 2:
-        return []
-    group.sort(key=lambda f: (articles[f.article_id].published or "", f.article_id, f.start))
-    heads = [_head(f) for f in group]
-    vectors = embed([_context(f, articles[f.article_id].text) for f in group])
-    sim = vectors @ vectors.T
-    conflicts = []
-    used: set[int] = set()
-    for i in range(len(group)):
-        if i in used:
+
+def _compatible(a: Figure, b: Figure) -> bool:
+    """Two figures that can measure one quantity: same unit, and the same counted noun where both name one."""
+    if (a.unit or "") != (b.unit or ""):
+        return False
+    ha, hb = _head(a), _head(b)
+    return ha == hb if ha and hb else bool(ha or hb or a.unit)
+
+
+def figure_conflicts(claims: Sequence[Claim], figures: Sequence[Figure], articles: dict[str, Article]) -> list[Conflict]:
+    """Per claim whose variants differ in a figure: the compatible figures whose values cannot all hold."""
+    by_article: dict[str, list[Figure]] = {}
+    for f in figures:
+        by_article.setdefault(f.article_id, []).append(f)
+    out, seen = [], set()
+    for claim in claims:
+        if "figure" not in claim.differs_in:
             continue
-        members = [i]
-        for j in range(i + 1, len(group)):
-            if j in used or (group[j].unit or "") != (group[i].unit or ""):
+        found = [f for v in claim.variants for f in by_article.get(v.article_id, ()) if _inside(v, f.start, f.end)]
+        for f in found:
+            members = [g for g in found if _compatible(f, g)]
+            if len({g.article_id for g in members}) < 2:
                 continue
-            if heads[i] and heads[j]:
-                close = heads[i] == heads[j] and sim[i, j] >= CONTEXT_SIMILARITY
-            else:
-                close = bool(heads[i] or heads[j] or group[i].unit) and sim[i, j] >= UNNAMED_SIMILARITY
-            if close and all(group[m].article_id != group[j].article_id or _interval(group[m].value) == _interval(group[j].value)
-                             for m in members):
-                members.append(j)
-        values = {_interval(group[m].value) for m in members}
-        if len({group[m].article_id for m in members}) < 2 or len(values) < 2 or _overlap(values):
-            continue
-        used.update(members)
-        counts = next((group[m].counts for m in members if group[m].counts), None)
-        unit = group[i].unit
-        about = (counts or "value") + (f" ({unit})" if unit else "")
-        conflicts.append(_conflict(about, [group[m] for m in members], articles))
-    return conflicts
+            values = {_interval(g.value) for g in members}
+            key = frozenset(g.id for g in members)
+            if len(values) < 2 or _overlap(values) or key in seen:
+                continue
+            seen.add(key)
+            counts = next((g.counts for g in members if g.counts), None)
+            about = (counts or "value") + (f" ({f.unit})" if f.unit else "")
+            out.append(_conflict(about, members, articles, claim.id))
+    return out
 
 
 def _overlap(values: set[tuple[float, float]]) -> bool:
@@ -87,12 +82,12 @@ def _overlap(values: set[tuple[float, float]]) -> bool:
     return all(a[1] >= b[0] and b[1] >= a[0] for k, a in enumerate(vals) for b in vals[k + 1 :])
 
 
-def _conflict(about: str, figures: Sequence[Figure], articles: dict[str, Article]) -> Conflict:
+def _conflict(about: str, figures: Sequence[Figure], articles: dict[str, Article], claim_id: str) -> Conflict:
     values = [ConflictValue(value=list(f.value) if isinstance(f.value, (list, tuple)) else f.value, text=f.text,
                             article_id=f.article_id, attributed_to=f.attributed_to,
-                            date=articles[f.article_id].published) for f in figures]
+                            date=articles[f.article_id].published, start=f.start, end=f.end) for f in figures]
     values.sort(key=lambda v: (v.date or "", v.article_id))
-    return Conflict(about=about, values=values, kind="figure", update=_reads_as_update(values))
+    return Conflict(about=about, values=values, kind="figure", update=_reads_as_update(values), claim_id=claim_id)
 
 
 def _reads_as_update(values: Sequence[ConflictValue]) -> bool:
@@ -102,6 +97,9 @@ def _reads_as_update(values: Sequence[ConflictValue]) -> bool:
     that returns after another was given, is sources disagreeing."""
     if any(v.date is None for v in values):
         return False
+    authorities = {v.attributed_to.lower() for v in values if v.attributed_to}
+    if len(authorities) >= 2 and len({_interval(v.value) for v in values}) >= 2:
+        return False  # two named authorities giving their own counts: a disagreement, whatever the days
     by_day: dict[str, set[tuple[float, float]]] = {}
     for v in values:
         by_day.setdefault(v.date, set()).add(_interval(v.value))
@@ -122,27 +120,18 @@ def _reads_as_update(values: Sequence[ConflictValue]) -> bool:
 
 
 def statement_conflicts(claims: Sequence[Claim], articles: dict[str, Article]) -> list[Conflict]:
-    """Conflicting claims whose variants differ in polarity become conflicts of kind 'statement'.
-
-    Claims that conflict over numbers are already reported, value by value, as figure conflicts.
-    """
+    """Claims whose verified variants differ in polarity: conflicts of kind 'statement'."""
     out = []
     for claim in claims:
-        if claim.status != "conflicting" or len({negations(v.text) % 2 for v in claim.variants}) < 2:
+        if "negation" not in claim.differs_in or len({negations(v.text) % 2 for v in claim.variants}) < 2:
             continue
         values = [ConflictValue(value="negated" if negations(v.text) % 2 else "affirmed", text=v.text,
                                 article_id=v.article_id, attributed_to=v.attributed_to,
-                                date=articles[v.article_id].published if v.article_id in articles else None)
+                                date=articles[v.article_id].published if v.article_id in articles else None,
+                                start=v.start, end=v.end)
                   for v in claim.variants]
-        out.append(Conflict(about=claim.text, values=values, kind="statement"))
+        out.append(Conflict(about=claim.text, values=values, kind="statement", claim_id=claim.id))
     return out
-
-
-SAME_EVENT_WORDS = 0.5  # word overlap that makes two differently dated sentences one event
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def date_conflicts(claims: Sequence[Claim], events: Sequence[Event], articles: dict[str, Article]) -> list[Conflict]:
@@ -164,15 +153,14 @@ def date_conflicts(claims: Sequence[Claim], events: Sequence[Event], articles: d
             days = {e.date for e in inside}
             if len(days) == 1 and v.article_id not in dated:
                 dated[v.article_id] = inside[0]
-        wording = {v.article_id: {w.lower() for w in words(v.text)} for v in claim.variants if v.article_id in dated}
-        dated = {a: e for a, e in dated.items()
-                 if any(_jaccard(wording[a], wording[b]) >= SAME_EVENT_WORDS for b in dated if b != a
-                        and dated[b].date != e.date)}
-        if len({e.date for e in dated.values()}) < 2:
+        if claim.sources < 2 or len({e.date for e in dated.values()}) < 2:
             continue
-        values = [ConflictValue(value=e.date, text=e.expression, article_id=a, date=articles[a].published)
-                  for a, e in sorted(dated.items(), key=lambda item: (item[1].date, item[0]))]
-        out.append(Conflict(about=f"date of: {claim.text}", values=values, kind="date"))
+        values = []
+        for a, e in sorted(dated.items(), key=lambda item: (item[1].date, item[0])):
+            at = e.start + max(0, e.text.find(e.expression))
+            values.append(ConflictValue(value=e.date, text=e.expression, article_id=a, date=articles[a].published,
+                                        start=at, end=at + len(e.expression)))
+        out.append(Conflict(about=f"date of: {claim.text}", values=values, kind="date", claim_id=claim.id))
     return out
 
 
@@ -200,13 +188,36 @@ def place_conflicts(claims: Sequence[Claim], mentions: Sequence[EntityMention],
             inside = [m for m in by_article.get(v.article_id, ()) if v.start <= m.start and m.end <= v.end]
             ids = frozenset(e.id for m in inside if (e := index.at(m.article_id, m.start, m.end)))
             if ids and v.article_id not in named:
-                spoken = {w.lower() for w in words(v.text)} - {w.lower() for m in inside for w in words(m.text)}
-                named[v.article_id] = (ids, ", ".join(dict.fromkeys(m.text for m in inside)), spoken)
-        clashing = {a for a in named for b in named if a != b and not named[a][0] & named[b][0]
-                    and _jaccard(named[a][2], named[b][2]) >= SAME_EVENT_WORDS}
-        if len({named[a][0] for a in clashing}) < 2:
+                named[v.article_id] = (ids, ", ".join(dict.fromkeys(m.text for m in inside)), inside[0])
+        clashing = {a for a in named for b in named if a != b and not named[a][0] & named[b][0]}
+        if claim.sources < 2 or len({named[a][0] for a in clashing}) < 2:
             continue
-        values = [ConflictValue(value=named[a][1], text=named[a][1], article_id=a, date=articles[a].published)
-                  for a in sorted(clashing)]
-        out.append(Conflict(about=f"place of: {claim.text}", values=values, kind="place"))
+        values = [ConflictValue(value=named[a][1], text=named[a][1], article_id=a, date=articles[a].published,
+                                start=named[a][2].start, end=named[a][2].end) for a in sorted(clashing)]
+        out.append(Conflict(about=f"place of: {claim.text}", values=values, kind="place", claim_id=claim.id))
     return out
+
+
+def claim_conflicts(claims: Sequence[Claim], figures: Sequence[Figure], events: Sequence[Event],
+                    mentions: Sequence[EntityMention], articles: dict[str, Article]) -> list[Conflict]:
+    """Every conflict of a story, each tied to the verified claim it comes from."""
+    return (figure_conflicts(claims, figures, articles) + statement_conflicts(claims, articles)
+            + date_conflicts(claims, events, articles) + place_conflicts(claims, mentions, articles))
+
+
+def settle_status(claims: Sequence[Claim], conflicts: Sequence[Conflict], independence: dict[str, str]) -> None:
+    """A claim is conflicting when one of its conflicts sets independent sources against each other;
+    a differing detail that the extracts do not confirm (a "100 000" read as two numbers, "yesterday"
+    that is the same Sunday) leaves it corroborated."""
+    against: dict[str, set[str]] = {}
+    for c in conflicts:
+        if c.claim_id:
+            against.setdefault(c.claim_id, set()).update(independence.get(v.article_id, v.article_id) for v in c.values)
+    for claim in claims:
+        if len(against.get(claim.id, ())) >= 2:
+            claim.status = "conflicting"
+            claim.differs_in = sorted({c.kind if c.kind != "statement" else "negation" for c in conflicts
+                                       if c.claim_id == claim.id})
+        else:
+            claim.status = "corroborated" if claim.sources >= 2 else "single-source"
+            claim.differs_in = []

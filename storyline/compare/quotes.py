@@ -1,8 +1,10 @@
 """Quote variants: one speaker's statement as each outlet renders it, aligned word by word.
 
-Renderings are grouped per speaker by word overlap and embedding similarity, then each is
-diffed against the group's reference wording (the fullest rendering). A rendering that adds
-or drops a negation or changes a number changes the meaning and is flagged as such.
+Renderings of one speaker are grouped only when they are one statement: their words align
+closely, or the same-claim model verifies every pair of them (a translation or paraphrase of
+the quote). Each is then diffed against the group's reference wording. "Meaning changed" is kept
+for what changes what was said: a negation added or dropped, a figure changed, or a qualifier
+("only", "may", "allegedly") added or dropped; other edits are flagged but are not that.
 """
 
 from __future__ import annotations
@@ -11,10 +13,17 @@ import difflib
 from typing import Sequence
 
 from ..records import Article, Quote, QuoteGroup, Rendering
-from .units import Embed, negations, numbers, words
+from .units import negations, numbers, words
 
-SIMILARITY = 0.6  # embedding cosine for two renderings of one statement
+ALIGNED = 0.8  # share of words two renderings have in order (difflib ratio) that makes them one statement
 MIN_WORDS = 4
+MEANING = ("negation changed", "number changed", "qualifier changed")
+QUALIFIERS = frozenset({
+    "only", "just", "almost", "nearly", "about", "around", "roughly", "approximately", "at", "least", "most",
+    "more", "less", "fewer", "may", "might", "could", "would", "should", "must", "possibly", "probably",
+    "perhaps", "likely", "unlikely", "allegedly", "reportedly", "apparently", "seemingly", "some", "all",
+    "every", "always", "sometimes", "partly", "partially", "fully", "entirely", "even", "still", "already",
+})
 
 
 def _speaker_key(q: Quote) -> str | None:
@@ -36,6 +45,8 @@ def flags_for(reference: str, text: str, diff: list[tuple[str, str, str]]) -> li
         flags.append("negation changed")
     if numbers(reference) != numbers(text) and numbers(reference) and numbers(text):
         flags.append("number changed")
+    if _qualifiers(reference) != _qualifiers(text):
+        flags.append("qualifier changed")
     ops = [op for op, _, _ in diff]
     ref_words, own = len(words(reference)), len(words(text))
     if ops and ops[-1] == "delete" and own < ref_words or ops and ops[0] == "delete" and own < ref_words:
@@ -51,7 +62,19 @@ def flags_for(reference: str, text: str, diff: list[tuple[str, str, str]]) -> li
     return flags
 
 
-def quote_groups(story_id: str, quotes: Sequence[Quote], articles: dict[str, Article], embed: Embed) -> list[QuoteGroup]:
+def _qualifiers(text: str) -> set[str]:
+    return {w.lower() for w in words(text)} & QUALIFIERS
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(a=[w.lower() for w in words(a)], b=[w.lower() for w in words(b)], autojunk=False).ratio()
+
+
+def quote_groups(story_id: str, quotes: Sequence[Quote], articles: dict[str, Article], judge_pairs) -> list[QuoteGroup]:
+    """Groups of one speaker's renderings of one statement, across at least two articles.
+
+    `judge_pairs` is the same-claim judge (claims.Judge); it is asked only about pairs whose
+    words do not already align."""
     by_speaker: dict[str, list[Quote]] = {}
     for q in quotes:
         key = _speaker_key(q)
@@ -62,15 +85,20 @@ def quote_groups(story_id: str, quotes: Sequence[Quote], articles: dict[str, Art
         items = by_speaker[key]
         if len({q.article_id for q in items}) < 2:
             continue
-        vectors = embed([q.text for q in items])
-        sim = vectors @ vectors.T
+        pairs = [(i, j) for i in range(len(items)) for j in range(i + 1, len(items))
+                 if items[i].article_id != items[j].article_id]
+        aligned = {p for p in pairs if _ratio(items[p[0]].text, items[p[1]].text) >= ALIGNED}
+        rest = [p for p in pairs if p not in aligned]
+        verdicts = judge_pairs([(items[i].text, items[j].text) for i, j in rest]) if rest else []
+        one = aligned | {p for p, v in zip(rest, verdicts) if v.relation in ("same", "conflicting")}
         used: set[int] = set()
         for i in range(len(items)):
             if i in used:
                 continue
             members = [i]
             for j in range(i + 1, len(items)):
-                if j not in used and items[j].article_id not in {items[m].article_id for m in members} and sim[i, j] >= SIMILARITY:
+                if j not in used and items[j].article_id not in {items[m].article_id for m in members} \
+                        and all((min(m, j), max(m, j)) in one for m in members):
                     members.append(j)
             if len(members) < 2:
                 continue
@@ -93,7 +121,7 @@ def _group(group_id: str, members: list[Quote], articles: dict[str, Article]) ->
     for q in sorted(members, key=lambda q: (articles[q.article_id].published or "", q.article_id)):
         diff = align(reference.text, q.text)
         flags = [] if q is reference else flags_for(reference.text, q.text, diff)
-        if {"negation changed", "number changed"} & set(flags):
+        if set(MEANING) & set(flags):
             changed.append(q.article_id)
         renderings.append(Rendering(q.article_id, q.id, q.text, q.start, q.end, diff, flags))
     return QuoteGroup(id=group_id, text=reference.text, speaker=reference.speaker,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..records import Event, TimelineEntry
+from ..records import Citation, Event, TimelineEntry
 from .units import Embed
 
 SAME_EVENT = 0.5
@@ -30,6 +30,10 @@ def build_timeline(events: Sequence[Event], embed: Embed, published: dict[str, s
             members = [i] + [j for j in range(i + 1, len(group)) if j not in used and sim[i, j] >= SAME_EVENT]
             used.update(members)
             ids = list(dict.fromkeys(group[m].article_id for m in members))
-            entries.append(TimelineEntry(date=date, text=event.text, article_ids=ids, precision=precision))
+            cited = {}
+            for m in members:  # one passage per article: its first sentence giving this date
+                cited.setdefault(group[m].article_id, Citation(group[m].article_id, group[m].start, group[m].end))
+            entries.append(TimelineEntry(date=date, text=event.text, article_ids=ids, precision=precision,
+                                         citations=list(cited.values())))
     entries.sort(key=lambda t: (t.date, {"year": 0, "month": 1, "day": 2}[t.precision]))
     return entries

@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..embed import unpack
 from ..records import Article, Copy, Figure, Quote, Sentence
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -58,6 +59,7 @@ class Unit:
     kind: str  # "sentence" | "quote"
     attributed_to: str | None = None
     quote_ids: list[str] = field(default_factory=list)
+    vector: np.ndarray | None = None  # the stored sentence vector, when the extract stage computed one
 
 
 def story_units(
@@ -88,7 +90,8 @@ def story_units(
         if speaker is None:
             speaker = next((f.attributed_to for f in figures_by_article.get(s.article_id, [])
                             if start <= f.start < end and f.attributed_to), None)
-        units.append(Unit(s.article_id, start, end, body, "sentence", speaker, [q.id for q in inside]))
+        vector = unpack(s.vector) if s.vector is not None else None
+        units.append(Unit(s.article_id, start, end, body, "sentence", speaker, [q.id for q in inside], vector))
         n_body = len(words(body))
         for q in inside:
             qs, qe = _trim(text, q.start, q.end)
@@ -96,6 +99,24 @@ def story_units(
             if MIN_WORDS <= n < 0.8 * n_body:
                 units.append(Unit(s.article_id, qs, qe, text[qs:qe], "quote", q.speaker, [q.id]))
     return units
+
+
+def trimmed(text: str, start: int, end: int) -> str:
+    """The span's text without surrounding white space: what a sentence vector is computed from."""
+    s, e = _trim(text, start, end)
+    return text[s:e]
+
+
+def unit_vectors(units: Sequence[Unit], embed: Embed) -> np.ndarray:
+    """One unit vector per unit: stored sentence vectors where present, the model for the rest."""
+    missing = [i for i, u in enumerate(units) if u.vector is None]
+    out = np.zeros((len(units), 384), dtype=np.float32)
+    if missing:
+        out[missing] = embed([units[i].text for i in missing])
+    for i, u in enumerate(units):
+        if u.vector is not None:
+            out[i] = u.vector
+    return out
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

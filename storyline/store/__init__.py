@@ -60,7 +60,7 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
 # records whose rows belong to one article: replaced per article when it is re-analysed
 PER_ARTICLE = (Sentence, EntityMention, Quote, Figure, Event)
 
-_SCALARS = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN"}
+_SCALARS = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "bytes": "BLOB"}
 
 
 def _column_type(annotation: str) -> str | None:
@@ -119,6 +119,8 @@ class Store(WebQueries):
             cols = ", ".join(f'"{n}" {t}' for n, t, _ in _columns(cls))
             key_cols = ", ".join(f'"{k}"' for k in keys)
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, PRIMARY KEY ({key_cols}))")
+            for name, sql, _ in _columns(cls):  # a store written before a field was added gains its column
+                self._db.execute(f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{name}" {sql}')
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS files (digest VARCHAR PRIMARY KEY, path VARCHAR, size BIGINT,"
             " documents BIGINT, problems BIGINT, ingested_at TIMESTAMP DEFAULT current_timestamp)"

@@ -30,13 +30,6 @@ def cite(a: Rec | None, article_id: str, start: int | None = None, end: int | No
             "start": start, "end": end}
 
 
-def _find(a: Rec | None, text: str | None) -> tuple[int | None, int | None]:
-    if not a or not text:
-        return None, None
-    pos = (a.get("text") or "").find(text)
-    return (pos, pos + len(text)) if pos >= 0 else (None, None)
-
-
 def story_row(story: Rec, articles: dict[str, Rec]) -> Rec:
     members = [articles[i] for i in story["article_ids"] if i in articles]
     dates = sorted(a["published"] for a in members if a.get("published"))
@@ -192,18 +185,11 @@ def story_view(story: Rec, articles: dict[str, Rec], copies: Sequence[Rec], quot
                      key=lambda a: (a.get("published") or "9999", a.get("source") or "", a["id"]))
     ids = {a["id"] for a in members}
     claims = story.get("claims") or []
-    by_text = {c["text"]: c for c in claims}
-    summary = []
-    for s in story.get("summary") or []:
-        claim = by_text.get(s["text"])
-        variants = {v["article_id"]: v for v in (claim or {}).get("variants", [])}
-        cites = []
-        for aid in s.get("article_ids", []):
-            v = variants.get(aid)
-            start, end = (v["start"], v["end"]) if v else _find(articles.get(aid), s["text"])
-            cites.append(cite(articles.get(aid), aid, start, end))
-        summary.append({"text": s["text"], "status": s.get("status") or (claim or {}).get("status"),
-                        "claim_id": (claim or {}).get("id"), "citations": cites})
+    # summary sentences, conflict values and timeline entries carry their own offsets
+    summary = [{"text": s["text"], "status": s.get("status"), "claim_id": s.get("claim_id"),
+                "citations": [cite(articles.get(c["article_id"]), c["article_id"], c["start"], c["end"])
+                              for c in s.get("citations") or []]}
+               for s in story.get("summary") or []]
     ranked = sorted(claims, key=lambda c: (-(c.get("sources") or 1), -len(c.get("article_ids", [])), c["id"]))
     rows = []
     for c in ranked[:max_claims]:
@@ -219,24 +205,17 @@ def story_view(story: Rec, articles: dict[str, Rec], copies: Sequence[Rec], quot
     for k in story.get("conflicts") or []:
         values = []
         for v in k.get("values", []):
-            start, end = _find(articles.get(v["article_id"]), v.get("text"))
+            start, end = v.get("start"), v.get("end")
             value = v.get("value")
             values.append({"value": " – ".join(map(_num, value)) if isinstance(value, list) else _num(value),
                            "text": v.get("text"), "attributed_to": v.get("attributed_to"), "date": v.get("date"),
                            "citation": cite(articles.get(v["article_id"]), v["article_id"], start, end)})
         conflicts.append({"about": k.get("about"), "kind": k.get("kind", "figure"), "update": bool(k.get("update")),
                           "values": values})
-    by_article_date: dict[tuple[str, str], Rec] = {}
-    for e in events:
-        by_article_date.setdefault((e["article_id"], e["date"]), e)
-    timeline = []
-    for t in story.get("timeline") or []:
-        cites = []
-        for aid in t.get("article_ids", []):
-            e = by_article_date.get((aid, t["date"]))
-            start, end = (e["start"], e["end"]) if e else _find(articles.get(aid), t["text"])
-            cites.append(cite(articles.get(aid), aid, start, end))
-        timeline.append({"date": t["date"], "precision": t.get("precision", "day"), "text": t["text"], "citations": cites})
+    timeline = [{"date": t["date"], "precision": t.get("precision", "day"), "text": t["text"],
+                 "citations": [cite(articles.get(c["article_id"]), c["article_id"], c["start"], c["end"])
+                               for c in t.get("citations") or []]}
+                for t in story.get("timeline") or []]
     copy_of: dict[str, list[Rec]] = defaultdict(list)
     for c in copies:
         if c["article_id"] in ids:

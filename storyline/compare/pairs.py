@@ -1,0 +1,195 @@
+"""Do two statements make the same claim? A trained cross-encoder, shipped inside the package.
+
+A cosine of two sentence vectors measures "same topic": on real same-story news pairs nearly
+every pair scores high. The cross-encoder in `storyline/models/same_claim/` reads both
+statements at once and was fitted on human judgements of news sentence pairs (MSRP, STS-B news,
+ECB+ event chains: train/same_claim.py reproduces it), then calibrated, so its output is a
+probability. It runs on onnxruntime as int8; no torch at run time.
+
+The relation of a pair adds what a fact-checker needs beyond "same or not": a pair whose
+statements agree once figures, dates and negations are set aside, but differ in one of those,
+is `conflicting` (the same claim told with a different number, day or polarity).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .units import negations, numbers, words
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "same_claim"
+SAME = 0.5  # calibrated probability from which a pair is the same claim
+MIN_WORDS = 2  # a one-word text states nothing: probability 0
+BATCH = 32
+
+# capitalised only: "may", "march" and "sun" are also ordinary words
+_MONTH_OR_DAY = re.compile(
+    r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"[Yy]esterday|[Tt]oday|[Tt]omorrow)\b")
+_NUMBER_TOKEN = re.compile(r"\d[\d,.]*\d|\d")
+_NEGATION_TOKEN = re.compile(r"\b(?:not|never)\b\s*|n[’']t\b", re.I)
+
+RELATIONS = ("same", "conflicting", "different")
+
+
+class ModelMissing(RuntimeError):
+    """The packaged same-claim model files are not where the package puts them."""
+
+
+class PairModel:
+    """The calibrated same-claim cross-encoder; one instance per process (see `default_model`)."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        files = [model_dir / "model.onnx", model_dir / "tokenizer.json", model_dir / "calibration.json"]
+        missing = [f.name for f in files if not f.is_file()]
+        if missing:
+            raise ModelMissing(f"same-claim model files missing in {model_dir}: {', '.join(missing)}")
+        calibration = json.loads(files[2].read_text())
+        self.scale, self.bias = float(calibration["scale"]), float(calibration["bias"])
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or 1
+        self._session = ort.InferenceSession(str(files[0]), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizer = Tokenizer.from_file(str(files[1]))
+        self._tokenizer.enable_truncation(int(calibration.get("max_tokens", 128)))
+        self._tokenizer.enable_padding()
+        self._lock = threading.Lock()  # an onnxruntime session is thread-safe, the tokenizer's settings are not
+
+    def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Raw scores, batched by length so each batch pads little."""
+        out = np.zeros(len(pairs), dtype=np.float64)
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        for begin in range(0, len(order), BATCH):
+            chunk = order[begin : begin + BATCH]
+            with self._lock:
+                encodings = self._tokenizer.encode_batch([pairs[i] for i in chunk])
+            feed = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                    "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
+            if "token_type_ids" in self._inputs:
+                feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            out[chunk] = self._session.run(None, feed)[0][:, 0]
+        return out
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """P(same claim) per pair; a text of fewer than MIN_WORDS words gives 0 without a model call."""
+        probs = np.zeros(len(pairs), dtype=np.float64)
+        scored = [i for i, (a, b) in enumerate(pairs) if _states(a) and _states(b)]
+        if scored:
+            raw = self.logits([(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored])
+            probs[scored] = 1.0 / (1.0 + np.exp(-np.clip(self.scale * raw + self.bias, -40, 40)))
+        return probs
+
+
+def _states(text: str) -> bool:
+    return isinstance(text, str) and len(words(text)) >= MIN_WORDS
+
+
+@lru_cache(maxsize=1)
+def default_model() -> PairModel:
+    """The process-wide model: loads once per worker (about 0.2 s, 23 MB)."""
+    return PairModel()
+
+
+def neutral(text: str, places: Sequence[str] = ()) -> str:
+    """The statement with its figures, days, places and negations set aside, so that two tellings
+    that differ only in those read alike to the model."""
+    for place in places:
+        text = text.replace(place, "the place")
+    text = _NUMBER_TOKEN.sub("N", text)
+    text = _MONTH_OR_DAY.sub("DAY", text)
+    return _NEGATION_TOKEN.sub("", text)
+
+
+_RELATIVE_DAYS = frozenset({"yes", "tod", "tom"})
+
+
+def days(text: str) -> set[str]:
+    """Weekdays and months named, by their first three letters; "yesterday" may be the Monday
+    another outlet names, so relative days are not compared."""
+    return {m.group(0).lower()[:3] for m in _MONTH_OR_DAY.finditer(text)} - _RELATIVE_DAYS
+
+
+def differing_detail(a: str, b: str, places: Sequence[str] = ()) -> str | None:
+    """Which detail two tellings of one claim state differently: figure, date, place or negation."""
+    if negations(a) % 2 != negations(b) % 2:
+        return "negation"
+    na, nb = numbers(a), numbers(b)
+    if na and nb and not (na & nb):
+        return "figure"
+    da, db = days(a), days(b)
+    if da and db and not (da & db):
+        return "date"
+    pa, pb = {p for p in places if p in a}, {p for p in places if p in b}
+    if pa and pb and not (pa & pb):
+        return "place"
+    return None
+
+
+@dataclass(frozen=True)
+class PairJudgement:
+    probability: float
+    relation: str  # one of RELATIONS
+    detail: str | None = None  # for "conflicting": figure | date | place | negation
+
+
+def judge(pairs: Sequence[tuple[str, str]], model: PairModel | None = None, same: float = SAME,
+          places: Sequence[str] = ()) -> list[PairJudgement]:
+    """Probability and relation of each pair.
+
+    `same`: verified as one claim and no detail differs. `conflicting`: a detail (figure, date,
+    place, negation) differs and, with those details set aside, the model judges the two the
+    same claim. `different`: anything else, including texts too short to state anything.
+    `places`: place names known to the caller (the story's place mentions); the model itself
+    knows none.
+    """
+    model = model or default_model()
+    places = sorted(set(places), key=len, reverse=True)  # "New York City" is masked before "York"
+    probs = model.probabilities(pairs)
+    details = [differing_detail(a, b, places) if _states(a) and _states(b) else None for a, b in pairs]
+    ask = [i for i, d in enumerate(details) if d]
+    neutral_probs = dict(zip(ask, model.probabilities(
+        [(neutral(pairs[i][0], places), neutral(pairs[i][1], places)) for i in ask])))
+    out = []
+    for i, p in enumerate(probs):
+        if details[i] and neutral_probs[i] >= same:
+            out.append(PairJudgement(float(p), "conflicting", details[i]))
+        elif p >= same and not details[i]:
+            out.append(PairJudgement(float(p), "same"))
+        else:
+            out.append(PairJudgement(float(p), "different"))
+    return out
+
+
+def same_claim(a: str, b: str) -> float:
+    """P(the two statements make the same claim): 0 for an empty or one-word text."""
+    return float(default_model().probabilities([(a, b)])[0])
+
+
+class PairsFormatError(ValueError):
+    """A line of a pairs file is not `text_a<TAB>text_b`."""
+
+
+def read_pairs(lines: Iterable[str], name: str = "-") -> list[tuple[str, str]]:
+    """Tab-separated pairs, one a line, no header; blank lines are skipped."""
+    pairs = []
+    for number, line in enumerate(lines, 1):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise PairsFormatError(f"{name}: line {number}: expected text_a<TAB>text_b, found {len(parts)} field(s)")
+        pairs.append((parts[0], parts[1]))
+    return pairs
