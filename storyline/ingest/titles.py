@@ -18,7 +18,6 @@ MAX_TITLE_CHARS = 300
 MAX_SOURCE_CHARS = 100
 _MARKUP = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s|/?>|$)|<!--|-->|<!\[CDATA\[|\b[a-z-]+=\"[^\"]*\"")
 _SCRIPT = re.compile(r"\bfunction\s*\(|\bvar\s+\w+\s*=|=>\s*\{|\bwindow\.\w|\bdocument\.\w|[{};]\s*[{};]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def rejection(value: str | None, what: str = "title") -> str | None:
@@ -30,8 +29,6 @@ def rejection(value: str | None, what: str = "title") -> str | None:
         return "holds HTML markup"
     if _SCRIPT.search(value):
         return "holds script code"
-    if _CONTROL.search(value):
-        return "holds control characters"
     if len(value) > limit:
         return f"is {len(value):,} characters long (more than {limit})"
     return None
