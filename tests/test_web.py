@@ -18,7 +18,7 @@ from web_data import corpus_store  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app(corpus_store("web")))
+    return TestClient(create_app(corpus_store("web"), testing=True))
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,8 @@ def test_pages_use_no_inline_script_and_nothing_from_the_network(client, stories
         html = client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=\"/static/)[^>]*>", html), path
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html.split("<main>")[0]), path
-        assert " on" not in re.sub(r"<[^>]*>", "", "") and not re.search(r"<[^>]+\son\w+=", html), path
+        unquoted = re.sub(r'"[^"]*"', '""', html)  # escaped text inside attribute values is not markup
+        assert not re.search(r"<[^>]+\son\w+=", unquoted), path
 
 
 def test_story_list_api_shape_and_page(client, stories):
@@ -198,7 +199,7 @@ UPLOAD = ("Harbour pilots join Caldmouth dock strike\n\nCALDMOUTH, March 14 -- H
 
 @pytest.fixture(scope="module")
 def upload_client() -> TestClient:
-    return TestClient(create_app(corpus_store("upload"), max_upload_bytes=64 * 1024))
+    return TestClient(create_app(corpus_store("upload"), max_upload_bytes=64 * 1024, testing=True))
 
 
 def _wait(client: TestClient, job_id: str, limit: float = 120) -> dict:

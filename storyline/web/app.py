@@ -1,8 +1,9 @@
 """The FastAPI app: server-rendered pages and a JSON API over one store.
 
 Every page has a JSON twin under /api/ serving the same view model (see `data` and `views`).
-Requests each read through their own DuckDB cursor; the few writes (ingest jobs, the search
-index) take one writer lock. Every response carries a strict Content-Security-Policy: pages run
+Requests each read through their own DuckDB cursor of a read-only connection (see `gate`), so
+the CLI can read the store while the server runs; the few writes (ingest jobs, the search
+index, semantic vectors) take one writer lock and switch the connection to writing while they last. Every response carries a strict Content-Security-Policy: pages run
 only the package's own static script, never inline code, and article text is always escaped.
 """
 
@@ -24,7 +25,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..store import Store
 from . import data
-from .jobs import Jobs
+from .gate import Gate
+from .jobs import MAX_UPLOAD_TEXT, Jobs
 from .pages import environment, web_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -39,7 +41,8 @@ HEADERS = [
 ]
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_UPLOAD_FILES = 200
-LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "testserver"]
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+TEST_HOST = "testserver"  # the Host header of Starlette's TestClient: accepted only when asked for
 _HL = re.compile(r"^(\d{1,9})-(\d{1,9})$")
 
 
@@ -63,40 +66,44 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
-               allowed_hosts: list[str] | None = None) -> FastAPI:
-    """The web app over the store at `db_path` (created if missing)."""
-    root = Store(db_path)
+def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_upload_text: int = MAX_UPLOAD_TEXT,
+               allowed_hosts: list[str] | None = None, testing: bool = False) -> FastAPI:
+    """The web app over the store at `db_path` (created if missing); `testing` also accepts
+    the Host name of the test client, which production must not."""
+    gate = Gate(db_path)
     writer = threading.Lock()
-    index = data.Index(root, writer)
-    boot = root.cursor()
-    try:
-        index.refresh(boot)
-    finally:
-        boot.close()
-    jobs = Jobs(root, writer, index.refresh)
+    index = data.Index(gate, writer)
+    with gate.reading() as boot:
+        ready = boot.web_index_ready()
+    if not ready:
+        with gate.writing() as store:
+            index.refresh(store)
+    jobs = Jobs(gate, writer, index.refresh, max_upload_text)
     env = environment(web_url, static=False)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.close()
+        gate.close()
 
     app = FastAPI(title="storyline", lifespan=lifespan, version=__version__, docs_url=None, redoc_url=None,
                   description="Follow one news story across many outlets. Every page of the web app has a JSON "
                               "twin here; the schema is at /openapi.json.")
-    app.state.store, app.state.jobs, app.state.index = root, jobs, index
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOCAL_HOSTS)
+    app.state.gate, app.state.jobs, app.state.index = gate, jobs, index
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=(allowed_hosts or LOCAL_HOSTS) + ([TEST_HOST] if testing else []))
     app.add_middleware(SecurityHeaders)
     static_dir = resources.files("storyline") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
     def db() -> Iterator[Store]:
-        store = root.cursor()
-        try:
+        with gate.reading() as store:
             yield store
-        finally:
-            store.close()
+
+    def search(q: str, mode: str, kind: str) -> dict:
+        index.prepare(mode, kind)  # may write vectors: before this request holds a cursor
+        with gate.reading() as store:
+            return data.search(store, index, q, mode=mode, kind=kind)
 
     def render_page(view: str, v: Any, title: str, status: int = 200, **extra: Any) -> HTMLResponse:
         html = env.get_template("web.html.j2").render(view=view, v=v, title=title, version=__version__, **extra)
@@ -158,8 +165,8 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
 
     @app.get("/api/search", tags=["search"], summary="BM25 or semantic search over articles, quotes and claims")
     def api_search(q: str = Query("", max_length=300), mode: str = Query("bm25", pattern="^(bm25|semantic)$"),
-                   kind: str = Query("all", pattern="^(all|article|quote|claim)$"), store: Store = Depends(db)) -> dict:
-        return data.search(store, index, q, mode=mode, kind=kind)
+                   kind: str = Query("all", pattern="^(all|article|quote|claim)$")) -> dict:
+        return search(q, mode, kind)
 
     async def _accept_upload(request: Request) -> Any:
         same_origin(request)
@@ -222,9 +229,8 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
         return render_page("article", v, v["title"] or "Article")
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(q: str = Query("", max_length=300), mode: str = "bm25", kind: str = "all",
-                    store: Store = Depends(db)) -> HTMLResponse:
-        return render_page("search", data.search(store, index, q, mode=mode, kind=kind), f"Search: {q}" if q else "Search")
+    def search_page(q: str = Query("", max_length=300), mode: str = "bm25", kind: str = "all") -> HTMLResponse:
+        return render_page("search", search(q, mode, kind), f"Search: {q}" if q else "Search")
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page() -> HTMLResponse:
