@@ -7,6 +7,7 @@ pages are tested on what users get.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -70,3 +71,14 @@ def corpus_store(name: str) -> Path:
         shutil.copy(_BUILT["base"], target)
         _BUILT[name] = target
     return _BUILT[name]
+
+
+def wait_for_job(client, job_id: str, limit: float = 180) -> dict:
+    """Poll an upload job through the API until it finishes; fail after `limit` seconds."""
+    end = time.time() + limit
+    while time.time() < end:
+        job = client.get(f"/api/ingest/{job_id}").json()
+        if job["finished"]:
+            return job
+        time.sleep(0.2)
+    raise AssertionError("ingest job did not finish")

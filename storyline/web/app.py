@@ -25,7 +25,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..store import Store
 from . import data
-from .gate import Gate
+from .gate import Gate, PageCache
 from .jobs import MAX_UPLOAD_TEXT, Jobs
 from .pages import environment, web_url
 
@@ -79,6 +79,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
         with gate.writing() as store:
             index.refresh(store)
     jobs = Jobs(gate, writer, index.refresh, max_upload_text)
+    pages = PageCache()
     env = environment(web_url, static=False)
 
     @asynccontextmanager
@@ -145,9 +146,16 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
         return data.story_list(store, q=q, source=source, entity=entity, date_from=date_from, date_to=date_to,
                                sort=sort, page=page)
 
+    def story_view(story_id: str, page: int) -> dict | None:
+        def build() -> dict | None:
+            with gate.reading() as store:
+                return data.story(store, story_id, page)
+
+        return gate.cached(pages, ("story", story_id, page), build)
+
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story: summary, claims, conflicts, timeline, copies, quotes")
-    def api_story(story_id: str, store: Store = Depends(db)) -> dict:
-        view = data.story(store, story_id)
+    def api_story(story_id: str, page: int = Query(1, ge=1, le=100000)) -> dict:
+        view = story_view(story_id, page)
         if view is None:
             raise HTTPException(404, "no such story")
         return view
@@ -202,19 +210,25 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(q: str | None = Q(), source: str | None = Q(), entity: str | None = Q(), date_from: str | None = Q(),
-             date_to: str | None = Q(), sort: str = "size", page: int = Query(1, ge=1, le=100000),
-             store: Store = Depends(db)) -> HTMLResponse:
+             date_to: str | None = Q(), sort: str = "size", page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
         dates = [d if d and re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", d) else None for d in (date_from, date_to)]
-        v = data.story_list(store, q=q, source=source, entity=entity, date_from=dates[0], date_to=dates[1],
-                            sort=sort, page=page)
-        return render_page("stories", v, "Stories")
+
+        def build() -> bytes:
+            with gate.reading() as store:
+                v = data.story_list(store, q=q, source=source, entity=entity, date_from=dates[0], date_to=dates[1],
+                                    sort=sort, page=page)
+            return render_page("stories", v, "Stories").body
+
+        return HTMLResponse(gate.cached(pages, ("home", q, source, entity, *dates, sort, page), build))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str, store: Store = Depends(db)) -> HTMLResponse:
-        v = data.story(store, story_id)
+    def story_page(story_id: str, page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
+        v = story_view(story_id, page)
         if v is None:
             raise HTTPException(404, "no such story")
-        return render_page("story", v, v["title"] or "Story")
+        html = gate.cached(pages, ("story-html", story_id, page),
+                           lambda: render_page("story", v, v["title"] or "Story").body)
+        return HTMLResponse(html)
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(q: str | None = Q(), page_no: int = Query(1, alias="page", ge=1, le=1000000),
@@ -230,7 +244,12 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(q: str = Query("", max_length=300), mode: str = "bm25", kind: str = "all") -> HTMLResponse:
-        return render_page("search", search(q, mode, kind), f"Search: {q}" if q else "Search")
+        def build() -> bytes:
+            return render_page("search", search(q, mode, kind), f"Search: {q}" if q else "Search").body
+
+        if mode == "semantic":  # may start embedding, and its note changes as vectors arrive
+            return HTMLResponse(build())
+        return HTMLResponse(gate.cached(pages, ("search", q, mode, kind), build))
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page() -> HTMLResponse:

@@ -40,7 +40,7 @@ def _in(ids: list[str]) -> tuple[str, list]:
     return "article_id IN (SELECT unnest(?))", [ids]
 
 
-def story(store: Store, story_id: str) -> dict | None:
+def story(store: Store, story_id: str, page: int = 1) -> dict | None:
     found = store.get(Story, "id = ?", [story_id])
     if not found:
         return None
@@ -51,7 +51,7 @@ def story(store: Store, story_id: str) -> dict | None:
     copies = as_dict(store.copies_touching(ids))
     quotes = as_dict(store.get(Quote, where, params, order="article_id, start"))
     events = as_dict(store.get(Event, where, params, order="article_id, start"))
-    return views.story_view(s, articles, copies, quotes, events)
+    return views.story_view(s, articles, copies, quotes, events, page=max(page, 1))
 
 
 def article(store: Store, article_id: str, cited: tuple[int, int] | None = None) -> dict | None:
