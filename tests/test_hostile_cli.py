@@ -151,3 +151,14 @@ def test_csv_cells_that_start_like_formulas_are_neutralised(tmp_path):
     assert sheet["text"].startswith("'-5 degrees")
     for row in rows:
         assert not any(value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in row.values() if value)
+
+
+def test_a_reader_told_clearly_when_another_process_writes(marked_store):
+    from storyline.store import Store
+
+    _, db, _ = marked_store
+    with Store(db):  # this test process holds the store for writing
+        proc = run_cli("list", "--db", str(db), check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "the store is being written by another process" in proc.stderr
+    assert run_cli("list", "--db", str(db)).returncode == 0  # and works once it is let go
