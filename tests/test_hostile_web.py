@@ -38,7 +38,7 @@ def test_the_test_host_name_is_refused_in_production(tmp_path):
 
 @pytest.fixture(scope="module")
 def app_and_client():
-    app = create_app(corpus_store("hostile-upload"), max_upload_text=64 * 1024, testing=True)
+    app = create_app(corpus_store("hostile-upload"), max_upload_text=16 * 1024, testing=True)
     return app, TestClient(app)
 
 

@@ -73,7 +73,7 @@ def corpus_store(name: str) -> Path:
     return _BUILT[name]
 
 
-def wait_for_job(client, job_id: str, limit: float = 180) -> dict:
+def wait_for_job(client, job_id: str, limit: float = 600) -> dict:
     """Poll an upload job through the API until it finishes; fail after `limit` seconds."""
     end = time.time() + limit
     while time.time() < end:

@@ -47,6 +47,19 @@ def display_name(filename: str | None) -> str:
     return base[:120] or "(unnamed)"
 
 
+def _give_back_memory() -> None:
+    """Return the heap a job freed to the system: glibc keeps freed arenas otherwise, and a
+    long-running server would hold the peak of its largest upload for good."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
+
+
 @dataclass
 class Job:
     id: str
@@ -120,6 +133,7 @@ class Jobs:
         finally:
             job.finished = time.time()
             shutil.rmtree(folder, ignore_errors=True)
+            _give_back_memory()
 
     def _ingest(self, job: Job, store: Store, folder: Path, tick: Callable, label: Callable[[str], str]) -> None:
         """Ingest, analyse and index one upload through `store`, a writing cursor."""
