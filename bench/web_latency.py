@@ -7,6 +7,9 @@ the real pipeline once (tests/web_data.py), then replicated with variation (ids,
 an extra closing sentence per copy; offsets stay valid) and written with Store.put, stories with
 their claims, conflicts, timeline, summary and quote groups included. The server runs as a
 subprocess on a free loopback port; each page gets `--requests` requests from `--clients` threads.
+The server caches built pages until the store is next written, so the same story page asked
+400 times is mostly served from that cache; the "different" row asks for a new story each
+time and measures the cost of building a story page.
 """
 
 from __future__ import annotations
@@ -185,9 +188,12 @@ def main() -> None:
                 time.sleep(0.5)
         print(f"store: {total} articles, {len(stories)} stories; server ready in {time.time() - started:.1f} s "
               f"(builds the search index on first start); {args.clients} clients, {args.requests} requests per page")
+        by_size = sorted(stories, key=lambda s: (-len(s.article_ids), s.id))
         pages = {
             "story list": ["/", "/?sort=recent", "/?q=flood", "/?source=Meridian+Wire+3"],
             f"story page ({len(big.article_ids)} articles)": [f"/stories/{big.id}"],
+            # every request a different story: none is served from the page cache
+            f"story page, {args.requests} different": [f"/stories/{s.id}" for s in by_size[:args.requests]],
             "search (BM25)": [f"/search?q={w}+{v}" for w in WORDS for v in ("minister", "people", "said")],
         }
         load(url, ["/"], 4, 20)  # warm-up

@@ -1,7 +1,17 @@
-"""The `storyline` command: a thin layer over the Python API in `storyline.pipeline`."""
+"""The `storyline` command: a thin layer over the Python API in `storyline.pipeline`.
+
+Everything printed from the store or from a file (paths, titles, sources, reasons) is
+untrusted: it goes out as plain `rich.text.Text`, never as console markup ("[/bold]" in a
+title must print as itself), with control characters shown as escapes, so an ANSI sequence
+in a scraped title cannot reach the terminal. Failures the user can fix are one line on
+standard error and exit code 2.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from . import export as export_stage
@@ -50,8 +61,19 @@ def _field_map(spec: Optional[str]) -> dict[str, str] | None:
     return mapping
 
 
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def plain(value: object, *, newlines: bool = False) -> Text:
+    """Untrusted text for the terminal: no markup, control characters as visible escapes."""
+    text = "" if value is None else str(value)
+    if not newlines:
+        text = text.replace("\n", "\\n").replace("\t", " ")
+    return Text(_CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text))
+
+
+def _fail(message: str | Text, code: int = 1) -> None:
+    err.print(Text.assemble(("error: ", "bold red"), plain(message)), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -76,9 +98,9 @@ def _progress() -> Iterator[pipeline.Progress]:
 
 def _report_problems(problems: list[Problem]) -> None:
     for p in problems[:50]:
-        err.print(f"[yellow]skipped[/] {p}", highlight=False, markup=True, soft_wrap=True)
+        err.print(Text.assemble(("problem ", "yellow"), plain(p)), highlight=False, soft_wrap=True)
     if len(problems) > 50:
-        err.print(f"[yellow]... and {len(problems) - 50} more problems (see 'problems' in the export)[/]")
+        err.print(Text(f"... and {len(problems) - 50} more problems (see 'problems' in the export)", "yellow"))
 
 
 def _summary(result: pipeline.IngestResult) -> str:
@@ -108,17 +130,19 @@ def run(
         raise typer.BadParameter(str(exc), param_hint="--engine") from exc
     except RuntimeError as exc:
         _fail(str(exc))
+    mapping = _field_map(field_map)
     try:
         with _progress() as tick:
-            result = pipeline.run(paths, out_dir, db=db, field_map=_field_map(field_map), progress=tick, title=title,
+            result = pipeline.run(paths, out_dir, db=db, field_map=mapping, progress=tick, title=title,
                                   engine=runner)
+    except pipeline.NothingRead as exc:
+        _report_problems(exc.result.problems)
+        _fail("no articles: nothing readable was found in the given paths", 2)
     except (StoreError, OSError, RuntimeError) as exc:
         _fail(str(exc))
     _report_problems(result.ingest.problems)
-    if result.articles == 0:
-        _fail("no articles: nothing readable was found in the given paths", 2)
-    out.print(f"{_summary(result.ingest)}; {result.articles} articles in {db} -> {result.json_path}, {result.report_path}",
-              highlight=False, soft_wrap=True)
+    out.print(plain(f"{_summary(result.ingest)}; {result.articles} articles in {db} -> {result.json_path}, "
+                    f"{result.report_path}"), highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -128,15 +152,16 @@ def ingest(
     field_map: Optional[str] = FieldMapOption,
 ) -> None:
     """Read and clean articles into the store (only files not seen before)."""
+    mapping = _field_map(field_map)
     try:
         with _progress() as tick:
-            result = pipeline.ingest_paths(paths, db=db, field_map=_field_map(field_map), progress=tick)
+            result = pipeline.ingest_paths(paths, db=db, field_map=mapping, progress=tick)
     except (StoreError, OSError, RuntimeError) as exc:
         _fail(str(exc))
     _report_problems(result.problems)
-    out.print(_summary(result), highlight=False)
-    if result.files == 0 and result.problems:
-        raise typer.Exit(2)
+    if result.read_nothing:
+        _fail("nothing readable was found in the given paths", 2)
+    out.print(plain(_summary(result)), highlight=False)
 
 
 def _open(db: str) -> Store:
@@ -154,7 +179,7 @@ def list_articles(db: str = DbOption) -> None:
         articles = store.articles()
     table = Table("id", "source", "date", "title", box=None, pad_edge=False)
     for a in articles:
-        table.add_row(a.id, a.source or "", a.published or "", a.title or "")
+        table.add_row(plain(a.id), plain(a.source), plain(a.published), plain(a.title))
     out.print(table)
 
 
@@ -168,40 +193,67 @@ def show(article_id: str = typer.Argument(..., help="An article id (a unique pre
     if len(found) > 1:
         _fail(f"{article_id!r} matches {len(found)} articles; give more of the id")
     a = found[0]
-    out.print(f"[bold]{a.title or '(untitled)'}[/]", highlight=False)
+    title = plain(a.title or "(untitled)")
+    title.stylize("bold")
+    out.print(title, highlight=False)
     for label, value in (("id", a.id), ("source", a.source), ("published", a.published), ("url", a.url),
                          ("path", a.path + (f" ({a.locator})" if a.locator else "")), ("language", a.language)):
         if value:
-            out.print(f"{label}: {value}", highlight=False, markup=False)
+            out.print(plain(f"{label}: {value}"), highlight=False)
     out.print()
-    out.print(a.text, highlight=False, markup=False)
+    out.print(plain(a.text, newlines=True), highlight=False)
     if a.removed:
-        out.print(f"\n[dim]removed ({len(a.removed)}):[/]")
+        out.print(Text(f"\nremoved ({len(a.removed)}):", "dim"))
         for r in a.removed:
-            out.print(f"  - {r.text!r}: {r.reason}", highlight=False, markup=False)
+            out.print(plain(f"  - {r.text!r}: {r.reason}"), highlight=False)
 
 
 @app.command()
 def export(
     fmt: str = typer.Option("json", "--format", help="json, jsonl or csv."),
-    table: str = typer.Option("articles", "--table", help="With csv: articles, quotes, figures, entities, events or copies."),
+    table: Optional[str] = typer.Option(None, "--table", help="With csv or jsonl: one table (articles, quotes, "
+                                        "figures, entities, events, copies, claims, conflicts)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write; standard output if omitted."),
     db: str = DbOption,
 ) -> None:
     """Export the store as JSON (the documented contract), JSONL or CSV."""
-    if fmt not in export_stage.FORMATS:
-        _fail(f"unknown format {fmt!r}; choose one of {', '.join(export_stage.FORMATS)}", 2)
-    with _open(db) as store:
-        data = export_stage.build(store)
     try:
-        text = export_stage.render(data, fmt, table)
+        export_stage.check(fmt, table)
     except ValueError as exc:
         _fail(str(exc), 2)
+    if output is not None:
+        _check_writable(output)
+    with _open(db) as store:
+        data = export_stage.build(store)
+    text = export_stage.render(data, fmt, table)
     if output is None:
         sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}", highlight=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        _fail(f"cannot write {output}: {_why(exc)}", 2)
+    err.print(plain(f"wrote {output}"), highlight=False)
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    return (exc.strerror or str(exc)).lower()
+
+
+def _check_writable(output: Path) -> None:
+    """Refuse a target that cannot be written before the export is built."""
+    if output.is_dir():
+        _fail(f"cannot write {output}: it is a folder; give a file name, e.g. {output / 'export.json'}", 2)
+    folder = output.parent
+    if not folder.is_dir():
+        _fail(f"cannot write {output}: the folder {folder} does not exist", 2)
+    if not output.exists() and not os.access(folder, os.W_OK):
+        _fail(f"cannot write {output}: the folder {folder} is not writable", 2)
+    if output.exists() and not os.access(output, os.W_OK):
+        _fail(f"cannot write {output}: permission denied", 2)
 
 
 @app.command()
@@ -213,6 +265,10 @@ def serve(
     """Open the store in a local web app: stories, claims, quotes, search and upload."""
     from . import web
 
+    if not 0 < port < 65536:
+        _fail(f"--port must be between 1 and 65535, not {port}", 2)
+    if not Path(db).is_file():
+        _fail(f"{db}: no such store; run 'storyline ingest' or 'storyline run' first, or give --db", 2)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach this machine can read the store and "
                   "upload files", highlight=False)
@@ -220,6 +276,8 @@ def serve(
         web.serve(db, host=host, port=port)
     except StoreError as exc:
         _fail(str(exc))
+    except OSError as exc:  # the port is taken, or may not be bound by this user
+        _fail(f"cannot serve on {host}:{port}: {_why(exc)}", 2)
 
 
 @app.command()

@@ -8,7 +8,7 @@ L2-normalised, so a dot product is a cosine similarity. No torch is needed.
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -91,11 +91,30 @@ def unpack(data: bytes) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
 
-@lru_cache(maxsize=1)
+_loaded: Embedder | None = None
+_loading = threading.Lock()
+
+
 def default_embedder() -> Embedder:
-    """The process-wide embedder: loading costs ~0.3 s, so load it once per worker."""
-    return Embedder()
+    """The process-wide embedder, loaded once under a lock: twenty first searches arriving
+    together in the web app must wait for one load (about 190 MB), not start twenty."""
+    global _loaded
+    if _loaded is None:
+        with _loading:
+            if _loaded is None:
+                _loaded = Embedder()
+    return _loaded
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     return default_embedder().encode(list(texts))
+
+
+def _forget() -> None:
+    """Drop the loaded model (benchmarks that compare thread settings load their own)."""
+    global _loaded
+    with _loading:
+        _loaded = None
+
+
+default_embedder.cache_clear = _forget  # type: ignore[attr-defined]

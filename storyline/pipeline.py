@@ -8,6 +8,9 @@ skipped, so re-running on a grown folder processes only the new files.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +27,11 @@ from .records import Article, Document, Problem
 from .store import DEFAULT_DB, Store
 
 BOILERPLATE_STATE = "boilerplate_model"
+BATCH_CHARS = 64 * 1024 * 1024  # a batch is written once it holds this much text, however few documents
+MAX_ANALYSED_CHARS = 200_000
+"""Longest text cleaned and analysed per document (about 30,000 words, several times a long
+feature). The parser's memory grows with the text, so a 9 MB document would cost gigabytes;
+its whole content is still stored as the document, and the user is told where the cut is."""
 
 
 @dataclass
@@ -35,6 +43,11 @@ class IngestResult:
     duplicates: int = 0  # documents whose content the store already held
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def read_nothing(self) -> bool:
+        """No document was read and no file was already known: every named input failed."""
+        return self.documents == 0 and self.files_skipped == 0
+
 
 @dataclass
 class RunResult:
@@ -45,13 +58,24 @@ class RunResult:
     stages: dict[str, float] = field(default_factory=dict)
 
 
+class NothingRead(RuntimeError):
+    """No document could be read from the given paths; `result.problems` says why."""
+
+    def __init__(self, result: IngestResult) -> None:
+        super().__init__("nothing readable was found in the given paths")
+        self.result = result
+
+
 @dataclass
-class _PendingFile:
-    path: str
-    digest: str
-    size: int
-    documents: list[Document]
-    problems: list[Problem]
+class _Batch:
+    """Documents waiting for one store transaction, and the files they complete."""
+
+    documents: list[Document] = field(default_factory=list)
+    files: list[tuple[str, str, int, int, int]] = field(default_factory=list)  # key, path, size, documents, problems
+    chars: int = 0
+
+    def full(self, batch_size: int, batch_chars: int) -> bool:
+        return len(self.documents) >= batch_size or self.chars >= batch_chars
 
 
 @contextmanager
@@ -74,55 +98,98 @@ def ingest_paths(
     field_map: Mapping[str, str] | None = None,
     batch_size: int = 500,
     progress: Progress | None = None,
+    max_total_bytes: int | None = None,
 ) -> IngestResult:
-    """Read, clean and store every article under `paths`; bad files become `problems`."""
-    tick = progress or _noop
-    result = IngestResult()
+    """Read, clean and store every article under `paths`; bad files become `problems`.
+
+    When the paths lead to no file at all, nothing is opened or created (a mistyped path
+    must not leave an empty store behind). `max_total_bytes` caps the decompressed text
+    read over all files (an upload's budget); what comes after is reported, not read.
+    """
     found = list(ingest_stage.discover(paths))
+    return _ingest_found(found, db, field_map, batch_size, progress or _noop, max_total_bytes)
+
+
+def _ingest_found(found: list, db: str | os.PathLike | Store, field_map: Mapping[str, str] | None, batch_size: int,
+                  tick: Progress, max_total_bytes: int | None) -> IngestResult:
+    result = IngestResult()
     files = [f for f in found if not isinstance(f, Problem)]
     result.problems.extend(f for f in found if isinstance(f, Problem))
+    if not files:
+        return result
     tick("reading", 0, len(files))
+    options = options_key(field_map)
+    budget = [max_total_bytes if max_total_bytes is not None else -1]
     with _opened(db) as store:
-        pending: list[_PendingFile] = []
+        batch = _Batch()
         for done, path in enumerate(files, 1):
             result.files += 1
-            item = _read_one(path, store, field_map, result)
-            if item is not None:
-                pending.append(item)
-            if sum(len(p.documents) for p in pending) >= batch_size:
-                _write_batch(store, pending, result)
-                pending = []
+            batch = _read_one(path, store, field_map, options, result, batch, batch_size, budget)
             tick("reading", done, len(files))
-        _write_batch(store, pending, result)
+            if budget[0] == 0:
+                result.problems.append(Problem(ingest_stage.path_text(path), "over the limit of "
+                                               f"{ingest_stage.size_text(max_total_bytes or 0)} of text for one "
+                                               "upload: this file was cut short and later files were not read"))
+                break
+        _write_batch(store, batch, result)
         with store.batch():
             store.add_problems(result.problems)
     return result
 
 
-def _read_one(path: Path, store: Store, field_map: Mapping[str, str] | None, result: IngestResult) -> _PendingFile | None:
+def options_key(field_map: Mapping[str, str] | None) -> str:
+    """What, besides a file's bytes, decides what reading it gives: a file that had problems
+    is remembered with this key, so that changing the options (adding the --field-map the
+    problem asked for) reads it again."""
+    spec = json.dumps(sorted((field_map or {}).items()))
+    return hashlib.sha256(spec.encode()).hexdigest()[:16]
+
+
+def _read_one(path: Path, store: Store, field_map: Mapping[str, str] | None, options: str, result: IngestResult,
+              batch: _Batch, batch_size: int, budget: list[int]) -> _Batch:
+    """Stream one file's documents into `batch`, writing it out whenever it fills up."""
+    refused = ingest_stage.unreadable(path)
+    if refused is not None:
+        result.problems.append(refused)
+        return batch
+    name = ingest_stage.path_text(path)
     try:
         digest = ingest_stage.file_digest(path)
         size = path.stat().st_size
     except OSError as exc:
-        result.problems.append(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
-        return None
-    if store.known_file(digest):
+        result.problems.append(Problem(name, f"cannot read file: {exc.strerror or exc}"))
+        return batch
+    if store.known_file(digest) or store.known_file(f"{digest}+{options}"):
         result.files_skipped += 1
-        return None
-    docs: list[Document] = []
-    problems: list[Problem] = []
+        return batch
+    documents = problems = 0
     for item in ingest_stage.read_file(path, field_map=field_map):
-        (problems if isinstance(item, Problem) else docs).append(item)
-    result.problems.extend(problems)
-    if not docs:
-        return None  # nothing usable: not remembered, so a fixed file is read again next time
-    return _PendingFile(str(path), digest, size, docs, problems)
+        if isinstance(item, Problem):
+            result.problems.append(item)
+            problems += 1
+            continue
+        if budget[0] >= 0:
+            budget[0] = max(budget[0] - len(item.content), 0)
+            if budget[0] == 0:
+                break
+        if batch.full(batch_size, BATCH_CHARS):  # before adding: a file's last document and its row go together
+            _write_batch(store, batch, result)
+            batch = _Batch()
+        documents += 1
+        batch.documents.append(item)
+        batch.chars += len(item.content)
+    if documents and budget[0] != 0:  # nothing usable is not remembered: a fixed file is read again
+        batch.files.append((digest if not problems else f"{digest}+{options}", name, size, documents, problems))
+    if batch.full(batch_size, BATCH_CHARS):
+        _write_batch(store, batch, result)
+        batch = _Batch()
+    return batch
 
 
-def _write_batch(store: Store, pending: list[_PendingFile], result: IngestResult) -> None:
-    if not pending:
+def _write_batch(store: Store, batch: _Batch, result: IngestResult) -> None:
+    if not batch.documents and not batch.files:
         return
-    documents = [d for p in pending for d in p.documents]
+    documents = batch.documents
     result.documents += len(documents)
     stored = store.known_hashes(d.hash for d in documents)
     fresh: dict[str, Document] = {}
@@ -131,23 +198,54 @@ def _write_batch(store: Store, pending: list[_PendingFile], result: IngestResult
             result.duplicates += 1
         else:
             fresh[doc.hash] = doc
+    views = {key: _bounded(doc, result) for key, doc in fresh.items()}
     saved = store.get_state(BOILERPLATE_STATE)
-    model = clean_stage.BoilerplateModel.learn(fresh.values())
+    model = clean_stage.BoilerplateModel.learn(views.values())
     if saved:
         model = clean_stage.BoilerplateModel.from_dict(saved).merge(model)
     articles: list[Article] = []
-    for doc in fresh.values():
+    for key, doc in fresh.items():
         try:
-            articles.append(clean_stage.clean(doc, model))
+            article = clean_stage.clean(views[key], model)
         except Exception as exc:  # hostile input must not sink the batch
             result.problems.append(Problem(doc.path, f"could not be cleaned: {type(exc).__name__}: {exc}", doc.locator))
+            continue
+        article.id, article.content_hash = clean_stage.article_id(doc), doc.hash  # the stored document's identity
+        if len(article.text) > MAX_ANALYSED_CHARS:  # HTML whose main text alone is that long
+            article.text = article.text[:_cut(article.text)]
+            _note_cut(doc, len(article.text), result)
+        articles.append(article)
     with store.batch():
         store.put(list(fresh.values()))
         store.put(articles)
-        for p in pending:
-            store.add_file(p.digest, p.path, p.size, len(p.documents), len(p.problems))
+        for key, path, size, count, problems in batch.files:
+            store.add_file(key, path, size, count, problems)
         store.set_state(BOILERPLATE_STATE, model.to_dict())
     result.new_articles += len(articles)
+
+
+def _cut(text: str) -> int:
+    """Where to cut an over-long text: the last paragraph or line break before the limit."""
+    for mark in ("\n\n", "\n", ". "):
+        at = text.rfind(mark, MAX_ANALYSED_CHARS // 2, MAX_ANALYSED_CHARS)
+        if at > 0:
+            return at
+    return MAX_ANALYSED_CHARS
+
+
+def _note_cut(doc: Document, kept: int, result: IngestResult) -> None:
+    result.problems.append(Problem(doc.path, f"stored, but only the first {kept:,} of {len(doc.content):,} characters "
+                                             "are analysed (the whole text is kept as the stored document)", doc.locator))
+
+
+def _bounded(doc: Document, result: IngestResult) -> Document:
+    """The document as cleaning sees it: plain text past the limit is cut (HTML is cut after
+    its main text is extracted, since its markup is most of its length)."""
+    if doc.kind != "text" or len(doc.content) <= MAX_ANALYSED_CHARS:
+        return doc
+    view = dataclasses.replace(doc, content=doc.content[:_cut(doc.content)])
+    _note_cut(doc, len(view.content), result)
+    return view
 
 
 def analyse(db: str | os.PathLike | Store = DEFAULT_DB, *, progress: Progress | None = None,
@@ -179,9 +277,17 @@ def run(
     title: str | None = None,
     engine: Engine | None = None,
 ) -> RunResult:
-    """The main job: ingest `paths`, analyse the store, write the JSON export and the report."""
+    """The main job: ingest `paths`, analyse the store, write the JSON export and the report.
+
+    Raises `NothingRead` when nothing could be read from `paths` (then no report is
+    written, and no store is created for paths that do not exist)."""
+    found = list(ingest_stage.discover(paths))
+    if not any(not isinstance(f, Problem) for f in found):
+        raise NothingRead(_ingest_found(found, db, field_map, 500, progress or _noop, None))
     with _opened(db) as store:
-        ingested = ingest_paths(paths, db=store, field_map=field_map, progress=progress)
+        ingested = _ingest_found(found, store, field_map, 500, progress or _noop, None)
+        if ingested.read_nothing:
+            raise NothingRead(ingested)
         stages = analyse(store, progress=progress, engine=engine)
         json_path, report_path = export_report(store, out, title=title)
         total = store.count(Article)

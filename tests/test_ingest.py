@@ -180,12 +180,13 @@ def test_jsonl_fields_dates_and_locators(tmp_path):
         "html", "<p>Talks resumed.</p>", "2024-03-12", "line 3")
     assert (last.locator, last.published) == ("line 9", None)
     reasons = {p.locator: p.reason for p in problems(items)}
-    assert set(reasons) == {"line 4", "line 5", "line 6", "line 7", "line 8"}
+    assert set(reasons) == {"line 4", "line 5", "line 6", "line 7", "line 8", "line 9"}
     assert reasons["line 4"].startswith("malformed JSON")
     assert reasons["line 5"] == "not a JSON object (found list)"
     assert reasons["line 6"].startswith("no text or html field (fields found: title, summary")
     assert reasons["line 7"] == "text is empty"
     assert reasons["line 8"] == "field 'text' is not a string (found int)"
+    assert reasons["line 9"] == "stored without a date: the field 'published' is not a date ('sometime soon')"
     assert all(p.path == str(path) for p in problems(items))
 
 
@@ -195,7 +196,7 @@ def test_field_map_renames_the_exporters_fields(tmp_path):
          "meta": {"published": "2024-03-18"}},
     ])
     without = only(read_file(path))
-    assert isinstance(without, Problem) and "map yours with field_map" in without.reason
+    assert isinstance(without, Problem) and "map yours with the option --field-map" in without.reason
     doc = only(read_file(path, field_map={"headline": "title", "body": "text", "outlet": "source", "link": "url",
                                           "meta.published": "published"}))
     assert (doc.title, doc.content, doc.source, doc.url, doc.published) == (
@@ -473,10 +474,13 @@ def make_tree(root: Path) -> None:
     (root / "a" / "picture.txt").write_bytes(b"\xff\xd8\xff\xe0" + bytes(64))  # a JPEG, whatever its name
 
 
-def test_discover_folders_sorted_recursive_skipping_hidden_and_images(tmp_path):
+def test_discover_folders_sorted_recursive_skipping_hidden_and_listing_images(tmp_path):
     make_tree(tmp_path)
     found = list(discover([tmp_path]))
-    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a/b/c.html", "a/z.txt", "b.txt", "notes.md"]
+    paths = [p.relative_to(tmp_path).as_posix() for p in found if isinstance(p, Path)]
+    assert paths == ["a/b/c.html", "a/z.txt", "b.txt", "notes.md"]
+    assert [(p.path, p.reason) for p in problems(found)] == [
+        (str(tmp_path / "a" / "picture.txt"), "skipped: JPEG image, not an article")]
 
 
 def test_discover_globs_explicit_files_duplicates_and_missing(tmp_path):
@@ -486,7 +490,8 @@ def test_discover_globs_explicit_files_duplicates_and_missing(tmp_path):
     names = [x.relative_to(tmp_path).as_posix() for x in found if isinstance(x, Path)]
     assert names == ["a/z.txt", "b.txt", ".hidden.txt"]
     assert [(Path(p.path).name, p.reason) for p in problems(found)] == [
-        ("*.txt", "no files match this pattern"), ("gone.txt", "no such file or directory")]
+        ("picture.txt", "skipped: JPEG image, not an article"), ("*.txt", "no files match this pattern"),
+        ("gone.txt", "no such file or directory")]
     assert list(discover(str(tmp_path / "b.txt"))) == [tmp_path / "b.txt"]  # one path, not its characters
 
 

@@ -13,12 +13,12 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from storyline.web import create_app  # noqa: E402
-from web_data import corpus_store  # noqa: E402
+from web_data import corpus_store, wait_for_job  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    return TestClient(create_app(corpus_store("web")))
+    return TestClient(create_app(corpus_store("web"), testing=True))
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,8 @@ def test_pages_use_no_inline_script_and_nothing_from_the_network(client, stories
         html = client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=\"/static/)[^>]*>", html), path
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html.split("<main>")[0]), path
-        assert " on" not in re.sub(r"<[^>]*>", "", "") and not re.search(r"<[^>]+\son\w+=", html), path
+        unquoted = re.sub(r'"[^"]*"', '""', html)  # escaped text inside attribute values is not markup
+        assert not re.search(r"<[^>]+\son\w+=", unquoted), path
 
 
 def test_story_list_api_shape_and_page(client, stories):
@@ -198,17 +199,9 @@ UPLOAD = ("Harbour pilots join Caldmouth dock strike\n\nCALDMOUTH, March 14 -- H
 
 @pytest.fixture(scope="module")
 def upload_client() -> TestClient:
-    return TestClient(create_app(corpus_store("upload"), max_upload_bytes=64 * 1024))
+    return TestClient(create_app(corpus_store("upload"), max_upload_bytes=64 * 1024, testing=True))
 
 
-def _wait(client: TestClient, job_id: str, limit: float = 120) -> dict:
-    end = time.time() + limit
-    while time.time() < end:
-        job = client.get(f"/api/ingest/{job_id}").json()
-        if job["finished"]:
-            return job
-        time.sleep(0.2)
-    raise AssertionError("ingest job did not finish")
 
 
 def test_upload_is_ingested_in_the_background(upload_client):
@@ -216,7 +209,7 @@ def test_upload_is_ingested_in_the_background(upload_client):
              ("files", ("broken.warc.gz", b"\x1f\x8b\x08not really gzip", "application/gzip"))]
     r = upload_client.post("/api/ingest", files=files)
     assert r.status_code == 202, r.text
-    job = _wait(upload_client, r.json()["id"])
+    job = wait_for_job(upload_client, r.json()["id"])
     assert job["state"] == "done", job
     assert [f["name"] for f in job["files"]] == ["pilots.txt", "broken.warc.gz"]
     assert any("broken.warc.gz" in p["file"] for p in job["problems"]), job["problems"]
@@ -242,4 +235,4 @@ def test_upload_limits_and_refusals(upload_client):
     form = upload_client.post("/ingest", files=[("files", ("b.txt", UPLOAD + b"Second copy.\n", "text/plain"))],
                               follow_redirects=False)
     assert form.status_code == 303 and form.headers["location"].startswith("/ingest/")
-    _wait(upload_client, form.headers["location"].rsplit("/", 1)[1])
+    wait_for_job(upload_client, form.headers["location"].rsplit("/", 1)[1])

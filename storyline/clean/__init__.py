@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..records import Article, Document
+from ..ingest.titles import rejection
+from ..records import Article, Document, Removed
 from . import html as html_stage
 from .language import guess_language
 from .model import BoilerplateModel
@@ -34,20 +35,34 @@ def clean(doc: Document, model: BoilerplateModel | None = None) -> Article:
     else:
         result = clean_text(doc.content, model, title=doc.title)
     text = result.text
+    rejected: list[Removed] = []
     return Article(
         id=article_id(doc),
         path=doc.path,
         text=text,
-        title=doc.title or page.get("title") or result.title,
+        title=_fit("title", (doc.title, page.get("title"), result.title), rejected),
         url=doc.url or page.get("url"),
-        source=doc.source or page.get("source") or result.source,
+        source=_fit("source", (doc.source, page.get("source"), result.source), rejected),
         published=doc.published or page.get("published") or result.published,
         language=doc.language or page.get("language") or guess_language(text),
         author=doc.author or page.get("author") or result.author,
         locator=doc.locator,
-        removed=result.removed,
+        removed=result.removed + rejected,
         content_hash=doc.hash,
     )
+
+
+def _fit(what: str, candidates: Iterable[str | None], rejected: list[Removed]) -> str | None:
+    """The first candidate fit to be a title or source name; the unfit ones are noted, so a
+    feed's or JSONL's title holding markup is audited like any other removal."""
+    for value in candidates:
+        if not value:
+            continue
+        why = rejection(value, what)
+        if why is None:
+            return value
+        rejected.append(Removed(text=value[:200], reason=f"not used as the {what}: it {why}"))
+    return None
 
 
 def clean_all(docs: Iterable[Document], model: BoilerplateModel | None = None) -> list[Article]:

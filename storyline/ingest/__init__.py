@@ -17,14 +17,15 @@ from typing import BinaryIO
 
 from ..records import Document, Problem
 from .detect import sniff
-from .discover import discover
+from .discover import NOT_REGULAR, discover, path_text
 from .feed import read_feed
 from .jsonl import FIELDS, check_field_map, read_jsonl
 from .streams import GzipError, MiB, over_limit, payload, read_limited, size_text
 from .text import read_single
 from .warc import read_warc
 
-__all__ = ["FIELDS", "MAX_FILE_BYTES", "check_field_map", "MAX_RECORD_BYTES", "discover", "file_digest", "ingest", "read_file"]
+__all__ = ["FIELDS", "MAX_FILE_BYTES", "check_field_map", "MAX_RECORD_BYTES", "discover", "file_digest", "ingest",
+           "path_text", "read_file", "unreadable"]
 
 MAX_FILE_BYTES = 200 * MiB
 """Largest file read at all; containers (WARC, JSONL, feeds) up to this size are streamed."""
@@ -51,22 +52,38 @@ def _os_reason(exc: OSError) -> str:
     return f"cannot read file: {exc.strerror or exc}"
 
 
+def unreadable(path: str | os.PathLike, max_bytes: int = MAX_FILE_BYTES) -> Problem | None:
+    """Why a file cannot be read at all, decided from stat() alone, or None.
+
+    This runs before the file is opened or hashed: opening a FIFO blocks until someone
+    writes to it, /dev/zero never ends, and hashing a 10 GB sparse file costs a minute.
+    """
+    name = path_text(path)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return Problem(name, _os_reason(exc))
+    except ValueError:
+        return Problem(name, "not a valid path")
+    if stat.S_ISDIR(info.st_mode):
+        return Problem(name, "is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        return Problem(name, NOT_REGULAR)
+    if info.st_size > max_bytes:
+        return Problem(name, over_limit(info.st_size, max_bytes))
+    if info.st_size == 0:
+        return Problem(name, "empty file")
+    return None
+
+
 def _read(path: Path, field_map: Mapping[str, str], max_bytes: int,
           max_record_bytes: int) -> Iterator[Document | Problem]:
-    name = str(path)
+    name = path_text(path)
+    refused = unreadable(path, max_bytes)
+    if refused is not None:
+        yield refused
+        return
     info = path.stat()
-    if stat.S_ISDIR(info.st_mode):
-        yield Problem(name, "is a directory")
-        return
-    if not stat.S_ISREG(info.st_mode):
-        yield Problem(name, "not a regular file (a device, pipe or socket)")
-        return
-    if info.st_size > max_bytes:
-        yield Problem(name, over_limit(info.st_size, max_bytes))
-        return
-    if info.st_size == 0:
-        yield Problem(name, "empty file")
-        return
     with open(path, "rb") as raw:
         found = sniff(raw, path.name)
         kind = found.kind
@@ -82,9 +99,9 @@ def _read(path: Path, field_map: Mapping[str, str], max_bytes: int,
         elif kind == "xml":
             yield Problem(name, f"XML, but not an RSS or Atom feed (root element <{found.detail}>)")
         elif kind == "warc":
-            yield from read_warc(name, raw, found.compressed, max_record_bytes)
+            yield from read_warc(name, raw, found.compressed, max_record_bytes, max_bytes)
         elif kind == "jsonl":
-            yield from read_jsonl(name, payload(raw, found.compressed), field_map, max_record_bytes)
+            yield from read_jsonl(name, payload(raw, found.compressed, limit=max_bytes), field_map, max_record_bytes)
         elif kind == "feed":
             yield from _read_feed(name, raw, found.compressed, max_bytes, max_record_bytes)
         elif not found.compressed and info.st_size > max_record_bytes:
@@ -107,7 +124,7 @@ def _read_feed(name: str, raw: BinaryIO, compressed: bool, max_bytes: int, max_r
 
 def _guarded(path: Path, field_map: Mapping[str, str], max_bytes: int,
              max_record_bytes: int) -> Iterator[Document | Problem]:
-    name = str(path)
+    name = path_text(path)
     try:
         yield from _read(path, field_map, max_bytes, max_record_bytes)
     except OSError as exc:

@@ -1,8 +1,11 @@
 """Bytes to text, for files that rarely say which encoding they use.
 
-Order matters: a byte-order mark is certain; valid UTF-8 is almost never an accident (a
-mis-declared UTF-8 page is far more common than Cyrillic that happens to be valid UTF-8);
-a declared charset comes next; statistics last. charset-normalizer is unreliable on short
+Order matters: a byte-order mark is certain; UTF-16 without a mark shows as a NUL beside
+every ASCII letter (and NULs are valid UTF-8, so it must be tried before UTF-8); valid
+UTF-8 is almost never an accident (a mis-declared UTF-8 page is far more common than
+Cyrillic that happens to be valid UTF-8); a file mixing UTF-8 with cp1252 lines (text
+pasted together from two tools) is decoded sequence by sequence, so neither half turns into
+"cafÃ©"; a declared charset comes next; statistics last. charset-normalizer is unreliable on short
 Western text (it picks cp1250 for English with smart quotes), so a Latin-script guess is
 settled as cp1252 (Windows "smart quotes" in 0x80-0x9F) or, failing that, Latin-1.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass, field
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -34,6 +38,11 @@ _LATIN_GUESSES = {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "mac
 _CENTRAL_EUROPEAN = {"Czech", "Slovak", "Polish", "Hungarian", "Slovene", "Croatian", "Romanian"}
 
 _NEWLINES = re.compile(r"\r\n?")
+
+
+# NULs in an 8-bit text file are stray bytes from a broken tool, not content, when they are
+# this rare; more than this and the file is binary.
+MAX_STRAY_NULS = 64
 
 
 class DecodeError(ValueError):
@@ -61,6 +70,14 @@ def utf16_without_bom(data: bytes) -> str | None:
     if even_nul > 0.6 * pairs and odd_nul < 0.02 * pairs:
         return "utf-16-be"
     return None
+
+
+@dataclass
+class Decoded:
+    """Decoded text, and what had to be repaired on the way (said to the user as a problem)."""
+
+    text: str
+    notes: list[str] = field(default_factory=list)
 
 
 def normalise_newlines(text: str) -> str:
@@ -111,7 +128,12 @@ def _guess(data: bytes) -> str:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode `data` to text with newlines normalised to "\\n".
+    """Decode `data` to text with newlines normalised to "\\n" (see `decode_text`)."""
+    return decode_text(data, declared).text
+
+
+def decode_text(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode `data` to text with newlines normalised, noting every repair.
 
     `declared` is a charset the container states (HTTP header, <meta charset>); it is
     trusted only after a BOM and a strict UTF-8 attempt. Raises `DecodeError` when a BOM
@@ -121,29 +143,65 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     if bom:
         name, skip = bom
         try:
-            return normalise_newlines(data[skip:].decode(name))
+            return Decoded(normalise_newlines(data[skip:].decode(name)))
         except UnicodeDecodeError as exc:
             raise DecodeError(f"cannot decode as {name.upper()} although the file starts with "
                               f"a {name.upper()} byte-order mark ({exc.reason} at byte {exc.start + skip})") from None
-    try:
-        return normalise_newlines(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
     bare16 = utf16_without_bom(data)
     if bare16:
         try:
-            return normalise_newlines(data.decode(bare16))
+            return Decoded(normalise_newlines(data.decode(bare16)))
         except UnicodeDecodeError:
             pass
+    notes = []
+    nuls = data.count(0)
+    if 0 < nuls <= MAX_STRAY_NULS:
+        data = data.replace(b"\x00", b"")
+        notes.append(f"{nuls} stray NUL byte{'' if nuls == 1 else 's'} removed")
+    try:
+        return Decoded(normalise_newlines(data.decode("utf-8")), notes)
+    except UnicodeDecodeError:
+        pass
+    mixed = _mixed_lines(data, declared)
+    if mixed is not None:
+        notes.append("mixes UTF-8 lines with lines in another encoding: each line was decoded on its own")
+        return Decoded(normalise_newlines(mixed), notes)
+    return Decoded(normalise_newlines(_legacy(data, declared)), notes)
+
+
+def _mixed_lines(data: bytes, declared: str | None) -> str | None:
+    """Text whose lines are part UTF-8 (with non-ASCII letters) and part something else,
+    decoded line by line; None when no line is genuinely UTF-8. A single-byte legacy text
+    practically never has a whole non-ASCII line that happens to be valid UTF-8."""
+    lines = data.split(b"\n")
+    decoded: list[str | None] = []
+    utf8 = 0
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded.append(None)
+            continue
+        utf8 += not line.isascii()
+        decoded.append(text)
+    if not utf8:
+        return None
+    rest = [line for line, text in zip(lines, decoded) if text is None]
+    legacy = iter(_legacy(b"\n".join(rest), declared).split("\n"))
+    return "\n".join(text if text is not None else next(legacy, "") for text in decoded)
+
+
+def _legacy(data: bytes, declared: str | None) -> str:
+    """Bytes that are not UTF-8: the declared charset if it reads them, else a guess."""
     codec = canonical_charset(declared)
     if codec == "cp1252":
-        return normalise_newlines(decode_western(data))
+        return decode_western(data)
     if codec and codec != "utf-8":
         try:
-            return normalise_newlines(data.decode(codec))
+            return data.decode(codec)
         except (UnicodeDecodeError, LookupError):
             pass
-    return normalise_newlines(_guess(data))
+    return _guess(data)
 
 
 def sniff_text(head: bytes) -> str:

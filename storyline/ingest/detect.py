@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .decode import bom_encoding, sniff_text, utf16_without_bom
+from .decode import MAX_STRAY_NULS, bom_encoding, sniff_text, utf16_without_bom
 from .streams import GZIP_MAGIC
 
 HEAD_BYTES = 64 * 1024
@@ -53,7 +53,9 @@ _MAGIC = (
 )
 
 _CONTROL = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32)) + b"\x7f"
-_LEADING_JUNK = re.compile(r"^(?:\s+|<\?xml[^>]*\?>|<!--.*?-->|<!doctype[^>]*>|<\?[^>]*\?>)*", re.I | re.S)
+# a DOCTYPE may carry an internal subset in brackets, with ">" inside its declarations
+_LEADING_JUNK = re.compile(r"^(?:\s+|<\?xml[^>]*\?>|<!--.*?-->|<!doctype[^\[>]*(?:\[.*?\]\s*)?>|<\?[^>]*\?>)*",
+                           re.I | re.S)
 _FIRST_TAG = re.compile(r"<([a-zA-Z][\w:.-]*)")
 _DOCTYPE_HTML = re.compile(r"<!doctype\s+html", re.I)
 _MARKUP = re.compile(r"<(?:[a-zA-Z][\w:-]*[\s>/]|/[a-zA-Z]|!--)")
@@ -105,8 +107,8 @@ def looks_binary(head: bytes) -> bool:
     bom = bom_encoding(head)
     if (bom and bom[0].startswith(("utf-16", "utf-32"))) or utf16_without_bom(head):
         return False
-    if b"\x00" in head:
-        return True
+    if head.count(0) > MAX_STRAY_NULS:
+        return True  # a few stray NULs in text are removed when it is decoded
     controls = len(head) - len(head.translate(None, _CONTROL))
     return controls > 0.1 * len(head)
 

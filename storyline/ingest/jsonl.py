@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
@@ -19,6 +20,7 @@ from .html import language_code
 from .streams import GzipError, size_text
 
 _SKIP_CHUNK = 256 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 FIELDS = ("text", "html", "title", "url", "published", "date", "source", "author", "language")
 
@@ -60,11 +62,11 @@ def map_fields(record: Mapping[str, Any], field_map: Mapping[str, str]) -> dict[
 
 def _scalar(value: Any) -> str | None:
     if isinstance(value, str):
-        return value.strip() or None
+        return _unpaired(value.strip()) or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, list):  # several authors
-        parts = [_scalar(item) for item in value if not isinstance(item, list | dict)]
+        parts = [_scalar(item) for item in value if not isinstance(item, list)]
         return ", ".join(p for p in parts if p) or None
     if isinstance(value, dict):  # {"name": "..."} as schema.org writes authors and publishers
         return _scalar(value.get("name"))
@@ -90,15 +92,51 @@ def record_document(path: str, record: Any, locator: str, field_map: Mapping[str
         if "text" in fields or "html" in fields:
             return Problem(path, "text is empty", locator)
         keys = ", ".join(list(map(str, record))[:10]) or "none"
-        return Problem(path, f"no text or html field (fields found: {keys}; map yours with field_map)", locator)
-    return Document(path=path, kind=kind, content=normalise_newlines(body), locator=locator,  # type: ignore[arg-type]
+        return Problem(path, f"no text or html field (fields found: {keys}; map yours with the option "
+                             "--field-map, e.g. --field-map body=text,headline=title)", locator)
+    return Document(path=path, kind=kind, content=_unpaired(normalise_newlines(body)), locator=locator,  # type: ignore[arg-type]
                     url=_scalar(fields.get("url")), source=_scalar(fields.get("source")),
                     title=_scalar(fields.get("title")),
                     published=iso_date(fields.get("published")) or iso_date(fields.get("date")),
                     author=_scalar(fields.get("author")), language=language_code(_scalar(fields.get("language"))))
 
 
-def _parse(path: str, raw: bytes | str, locator: str, field_map: Mapping[str, str]) -> Document | Problem:
+def field_problems(path: str, record: Any, locator: str, field_map: Mapping[str, str]) -> Iterator[Problem]:
+    """Fields that are there but unusable (a date that is no date, a title that is null or an
+    object): the article goes in without them, and the user hears which and why."""
+    if not isinstance(record, dict):
+        return
+    fields = map_fields(record, field_map)
+    for name in ("title", "source", "author", "url"):
+        if name in fields and _scalar(fields[name]) is None and fields[name] != "":
+            yield Problem(path, f"stored without a {name}: the field {name!r} is {_kind(fields[name])}", locator)
+    for name in ("published", "date"):
+        value = fields.get(name)
+        if value not in (None, "") and iso_date(value) is None:
+            yield Problem(path, f"stored without a date: the field {name!r} is not a date ({_shown(value)})", locator)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "an object without a 'name'"
+    if isinstance(value, list):
+        return "a list without text"
+    return f"{type(value).__name__} {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unpaired(text: str) -> str:
+    """JSON may escape lone surrogates ("\\ud800"), which no UTF-8 store can hold."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _parse(path: str, raw: bytes | str, locator: str, field_map: Mapping[str, str]) -> Iterator[Document | Problem]:
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -107,10 +145,15 @@ def _parse(path: str, raw: bytes | str, locator: str, field_map: Mapping[str, st
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as exc:
-        return Problem(path, f"malformed JSON: {exc.msg} (column {exc.colno})", locator)
+        yield Problem(path, f"malformed JSON: {exc.msg} (column {exc.colno})", locator)
+        return
     except (ValueError, RecursionError) as exc:
-        return Problem(path, f"malformed JSON: {exc}", locator)
-    return record_document(path, record, locator, field_map)
+        yield Problem(path, f"malformed JSON: {exc}", locator)
+        return
+    found = record_document(path, record, locator, field_map)
+    yield found
+    if isinstance(found, Document):
+        yield from field_problems(path, record, locator, field_map)
 
 
 def _lines(stream: BinaryIO) -> BinaryIO | io.TextIOWrapper:
@@ -154,7 +197,7 @@ def read_jsonl(path: str, stream: BinaryIO, field_map: Mapping[str, str] | None,
             line = line.lstrip("\ufeff") if isinstance(line, str) else line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
-        yield _parse(path, line, locator, mapping)
+        yield from _parse(path, line, locator, mapping)
 
 
 def _skip_rest(lines: BinaryIO | io.TextIOWrapper) -> None:

@@ -25,12 +25,15 @@ class StrictGzip:
 
     With `short_reads`, read(n) returns what one decompression step gives (like read1), so a
     reader that buffers ahead still receives every byte before the cut, then the error.
+    `limit` caps the decompressed bytes: a 1 MB file may inflate to gigabytes, and the file
+    size limit means the size of what is read, not of what is stored on disk.
     """
 
-    def __init__(self, raw: BinaryIO, short_reads: bool = False) -> None:
+    def __init__(self, raw: BinaryIO, short_reads: bool = False, limit: int | None = None) -> None:
         self._gz = gzip.GzipFile(fileobj=raw, mode="rb")
         self._pos = 0
         self._short = short_reads
+        self._limit = limit
 
     def _guard(self, call, *args) -> bytes:
         try:
@@ -40,6 +43,8 @@ class StrictGzip:
         except (gzip.BadGzipFile, zlib.error, OSError) as exc:
             raise GzipError(f"corrupt gzip data ({exc})") from None
         self._pos += len(data)
+        if self._limit is not None and self._pos > self._limit:
+            raise GzipError(f"decompressed content is over the {size_text(self._limit)} limit for one file")
         return data
 
     def read(self, size: int = -1) -> bytes:
@@ -57,9 +62,9 @@ class StrictGzip:
         self._gz.close()
 
 
-def payload(raw: BinaryIO, compressed: bool, short_reads: bool = False) -> BinaryIO:
-    """The decompressed bytes of `raw` (itself when it is not gzip)."""
-    return StrictGzip(raw, short_reads) if compressed else raw  # type: ignore[return-value]
+def payload(raw: BinaryIO, compressed: bool, short_reads: bool = False, limit: int | None = None) -> BinaryIO:
+    """The decompressed bytes of `raw` (itself when it is not gzip), at most `limit` of them."""
+    return StrictGzip(raw, short_reads, limit) if compressed else raw  # type: ignore[return-value]
 
 
 def read_limited(stream: BinaryIO, limit: int) -> bytes | None:

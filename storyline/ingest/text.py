@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..records import Document, Problem
-from .decode import DecodeError, decode_bytes
-from .html import html_document
+from .decode import DecodeError, decode_text
+from .html import html_page
 from .streams import GzipError, read_limited, size_text
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
@@ -38,15 +38,18 @@ def read_single(path: str, stream: BinaryIO, kind: str, max_record_bytes: int) -
         return
     try:
         if kind == "html":
-            yield html_document(path, data)
+            yield from html_page(path, data)
             return
-        text = decode_bytes(data)
+        decoded = decode_text(data)
     except DecodeError as exc:
         yield Problem(path, str(exc))
         return
+    text = decoded.text
     if not text.strip():
         yield Problem(path, "empty file")
     elif _mostly_control(text):
         yield Problem(path, "binary content, not text")
     else:
         yield Document(path=path, kind="text", content=text)
+        for note in decoded.notes:
+            yield Problem(path, f"stored, but {note}")

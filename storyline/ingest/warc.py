@@ -13,7 +13,7 @@ from typing import BinaryIO
 from ..records import Document, Problem
 from .dates import iso_date
 from .decode import DecodeError
-from .html import charset_from_content_type, html_document
+from .html import charset_from_content_type, html_page
 from .streams import GzipError, payload, read_limited, size_text
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -52,33 +52,34 @@ def _drain(record) -> None:
         raise _Truncated()
 
 
-def _page(path: str, record, locator: str, max_record_bytes: int) -> Document | Problem | None:
+def _page(path: str, record, locator: str, max_record_bytes: int) -> list[Document | Problem]:
     content_type = _page_type(record)
     if content_type is None:
         _drain(record)
-        return None
+        return []
     body = read_limited(record.content_stream(), max_record_bytes)
     if body is None:
         _drain(record)
-        return Problem(path, f"page is over the {size_text(max_record_bytes)} limit for one record", locator)
+        return [Problem(path, f"page is over the {size_text(max_record_bytes)} limit for one record", locator)]
     _drain(record)
     if not body.strip():
-        return Problem(path, "empty page", locator)
+        return [Problem(path, "empty page", locator)]
     url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<> ") or None
     fetched = iso_date(record.rec_headers.get_header("WARC-Date"))
     try:
-        return html_document(path, body, declared=charset_from_content_type(content_type),
-                             locator=locator, url=url, fetched=fetched)
+        return list(html_page(path, body, declared=charset_from_content_type(content_type),
+                              locator=locator, url=url, fetched=fetched))
     except DecodeError as exc:
-        return Problem(path, str(exc), locator)
+        return [Problem(path, str(exc), locator)]
 
 
-def read_warc(path: str, raw: BinaryIO, compressed: bool, max_record_bytes: int) -> Iterator[Document | Problem]:
+def read_warc(path: str, raw: BinaryIO, compressed: bool, max_record_bytes: int,
+              max_bytes: int | None = None) -> Iterator[Document | Problem]:
     """Every HTML page in a WARC; locator "record N" counts all records from 1 (warcinfo and
     requests included), so the number points at the same record in any WARC tool's listing."""
     from warcio.archiveiterator import ArchiveIterator
 
-    records = iter(ArchiveIterator(payload(raw, compressed, short_reads=True)))
+    records = iter(ArchiveIterator(payload(raw, compressed, short_reads=True, limit=max_bytes)))
     done = 0
     while True:
         locator = f"record {done + 1}"
@@ -93,7 +94,7 @@ def read_warc(path: str, raw: BinaryIO, compressed: bool, max_record_bytes: int)
             yield Problem(path, f"broken WARC record after record {done}: {_why(exc)}", locator)
             return
         try:
-            item = _page(path, record, locator, max_record_bytes)
+            items = _page(path, record, locator, max_record_bytes)
         except GzipError as exc:
             yield Problem(path, f"{exc} after record {done}", locator)
             return
@@ -104,8 +105,7 @@ def read_warc(path: str, raw: BinaryIO, compressed: bool, max_record_bytes: int)
             yield Problem(path, f"broken WARC record: {_why(exc)}", locator)
             return
         done += 1
-        if item is not None:
-            yield item
+        yield from items
 
 
 def _why(exc: Exception) -> str:

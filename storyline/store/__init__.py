@@ -98,6 +98,9 @@ class Store(WebQueries):
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._db = duckdb.connect(self.path, read_only=read_only)
         except (duckdb.Error, OSError) as exc:
+            if "lock" in str(exc).lower():  # another process holds it for writing
+                raise StoreError(f"{self.path}: the store is being written by another process (a run, an ingest, "
+                                 "or an upload in 'storyline serve'); try again when it has finished") from exc
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
         self._in_batch = False
         if not read_only:

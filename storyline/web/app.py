@@ -1,8 +1,9 @@
 """The FastAPI app: server-rendered pages and a JSON API over one store.
 
 Every page has a JSON twin under /api/ serving the same view model (see `data` and `views`).
-Requests each read through their own DuckDB cursor; the few writes (ingest jobs, the search
-index) take one writer lock. Every response carries a strict Content-Security-Policy: pages run
+Requests each read through their own DuckDB cursor of a read-only connection (see `gate`), so
+the CLI can read the store while the server runs; the few writes (ingest jobs, the search
+index, semantic vectors) take one writer lock and switch the connection to writing while they last. Every response carries a strict Content-Security-Policy: pages run
 only the package's own static script, never inline code, and article text is always escaped.
 """
 
@@ -24,7 +25,8 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from .. import __version__
 from ..store import Store
 from . import data
-from .jobs import Jobs
+from .gate import Gate, PageCache
+from .jobs import MAX_UPLOAD_TEXT, Jobs
 from .pages import environment, web_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -39,7 +41,8 @@ HEADERS = [
 ]
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_UPLOAD_FILES = 200
-LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "testserver"]
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
+TEST_HOST = "testserver"  # the Host header of Starlette's TestClient: accepted only when asked for
 _HL = re.compile(r"^(\d{1,9})-(\d{1,9})$")
 
 
@@ -63,40 +66,45 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
-               allowed_hosts: list[str] | None = None) -> FastAPI:
-    """The web app over the store at `db_path` (created if missing)."""
-    root = Store(db_path)
+def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES, max_upload_text: int = MAX_UPLOAD_TEXT,
+               allowed_hosts: list[str] | None = None, testing: bool = False) -> FastAPI:
+    """The web app over the store at `db_path` (created if missing); `testing` also accepts
+    the Host name of the test client, which production must not."""
+    gate = Gate(db_path)
     writer = threading.Lock()
-    index = data.Index(root, writer)
-    boot = root.cursor()
-    try:
-        index.refresh(boot)
-    finally:
-        boot.close()
-    jobs = Jobs(root, writer, index.refresh)
+    index = data.Index(gate, writer)
+    with gate.reading() as boot:
+        ready = boot.web_index_ready()
+    if not ready:
+        with gate.writing() as store:
+            index.refresh(store)
+    jobs = Jobs(gate, writer, index.refresh, max_upload_text)
+    pages = PageCache()
     env = environment(web_url, static=False)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.close()
+        gate.close()
 
     app = FastAPI(title="storyline", lifespan=lifespan, version=__version__, docs_url=None, redoc_url=None,
                   description="Follow one news story across many outlets. Every page of the web app has a JSON "
                               "twin here; the schema is at /openapi.json.")
-    app.state.store, app.state.jobs, app.state.index = root, jobs, index
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOCAL_HOSTS)
+    app.state.gate, app.state.jobs, app.state.index = gate, jobs, index
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=(allowed_hosts or LOCAL_HOSTS) + ([TEST_HOST] if testing else []))
     app.add_middleware(SecurityHeaders)
     static_dir = resources.files("storyline") / "static"
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
 
     def db() -> Iterator[Store]:
-        store = root.cursor()
-        try:
+        with gate.reading() as store:
             yield store
-        finally:
-            store.close()
+
+    def search(q: str, mode: str, kind: str) -> dict:
+        index.prepare(mode, kind)  # may write vectors: before this request holds a cursor
+        with gate.reading() as store:
+            return data.search(store, index, q, mode=mode, kind=kind)
 
     def render_page(view: str, v: Any, title: str, status: int = 200, **extra: Any) -> HTMLResponse:
         html = env.get_template("web.html.j2").render(view=view, v=v, title=title, version=__version__, **extra)
@@ -138,9 +146,16 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
         return data.story_list(store, q=q, source=source, entity=entity, date_from=date_from, date_to=date_to,
                                sort=sort, page=page)
 
+    def story_view(story_id: str, page: int) -> dict | None:
+        def build() -> dict | None:
+            with gate.reading() as store:
+                return data.story(store, story_id, page)
+
+        return gate.cached(pages, ("story", story_id, page), build)
+
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story: summary, claims, conflicts, timeline, copies, quotes")
-    def api_story(story_id: str, store: Store = Depends(db)) -> dict:
-        view = data.story(store, story_id)
+    def api_story(story_id: str, page: int = Query(1, ge=1, le=100000)) -> dict:
+        view = story_view(story_id, page)
         if view is None:
             raise HTTPException(404, "no such story")
         return view
@@ -158,8 +173,8 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
 
     @app.get("/api/search", tags=["search"], summary="BM25 or semantic search over articles, quotes and claims")
     def api_search(q: str = Query("", max_length=300), mode: str = Query("bm25", pattern="^(bm25|semantic)$"),
-                   kind: str = Query("all", pattern="^(all|article|quote|claim)$"), store: Store = Depends(db)) -> dict:
-        return data.search(store, index, q, mode=mode, kind=kind)
+                   kind: str = Query("all", pattern="^(all|article|quote|claim)$")) -> dict:
+        return search(q, mode, kind)
 
     async def _accept_upload(request: Request) -> Any:
         same_origin(request)
@@ -195,19 +210,25 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(q: str | None = Q(), source: str | None = Q(), entity: str | None = Q(), date_from: str | None = Q(),
-             date_to: str | None = Q(), sort: str = "size", page: int = Query(1, ge=1, le=100000),
-             store: Store = Depends(db)) -> HTMLResponse:
+             date_to: str | None = Q(), sort: str = "size", page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
         dates = [d if d and re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", d) else None for d in (date_from, date_to)]
-        v = data.story_list(store, q=q, source=source, entity=entity, date_from=dates[0], date_to=dates[1],
-                            sort=sort, page=page)
-        return render_page("stories", v, "Stories")
+
+        def build() -> bytes:
+            with gate.reading() as store:
+                v = data.story_list(store, q=q, source=source, entity=entity, date_from=dates[0], date_to=dates[1],
+                                    sort=sort, page=page)
+            return render_page("stories", v, "Stories").body
+
+        return HTMLResponse(gate.cached(pages, ("home", q, source, entity, *dates, sort, page), build))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str, store: Store = Depends(db)) -> HTMLResponse:
-        v = data.story(store, story_id)
+    def story_page(story_id: str, page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
+        v = story_view(story_id, page)
         if v is None:
             raise HTTPException(404, "no such story")
-        return render_page("story", v, v["title"] or "Story")
+        html = gate.cached(pages, ("story-html", story_id, page),
+                           lambda: render_page("story", v, v["title"] or "Story").body)
+        return HTMLResponse(html)
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(q: str | None = Q(), page_no: int = Query(1, alias="page", ge=1, le=1000000),
@@ -222,9 +243,13 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
         return render_page("article", v, v["title"] or "Article")
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(q: str = Query("", max_length=300), mode: str = "bm25", kind: str = "all",
-                    store: Store = Depends(db)) -> HTMLResponse:
-        return render_page("search", data.search(store, index, q, mode=mode, kind=kind), f"Search: {q}" if q else "Search")
+    def search_page(q: str = Query("", max_length=300), mode: str = "bm25", kind: str = "all") -> HTMLResponse:
+        def build() -> bytes:
+            return render_page("search", search(q, mode, kind), f"Search: {q}" if q else "Search").body
+
+        if mode == "semantic":  # may start embedding, and its note changes as vectors arrive
+            return HTMLResponse(build())
+        return HTMLResponse(gate.cached(pages, ("search", q, mode, kind), build))
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page() -> HTMLResponse:

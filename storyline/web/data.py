@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .. import align
 from ..export import article_dict
 from ..records import Event, Figure, Quote, Sentence, Story, as_dict
 from ..store import Store
 from . import views
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .gate import Gate
 
 PAGE_SIZE = 50
 KINDS = ("article", "quote", "claim")
@@ -37,7 +40,7 @@ def _in(ids: list[str]) -> tuple[str, list]:
     return "article_id IN (SELECT unnest(?))", [ids]
 
 
-def story(store: Store, story_id: str) -> dict | None:
+def story(store: Store, story_id: str, page: int = 1) -> dict | None:
     found = store.get(Story, "id = ?", [story_id])
     if not found:
         return None
@@ -48,7 +51,7 @@ def story(store: Store, story_id: str) -> dict | None:
     copies = as_dict(store.copies_touching(ids))
     quotes = as_dict(store.get(Quote, where, params, order="article_id, start"))
     events = as_dict(store.get(Event, where, params, order="article_id, start"))
-    return views.story_view(s, articles, copies, quotes, events)
+    return views.story_view(s, articles, copies, quotes, events, page=max(page, 1))
 
 
 def article(store: Store, article_id: str, cited: tuple[int, int] | None = None) -> dict | None:
@@ -99,13 +102,14 @@ def passages(store: Store) -> Iterator[tuple]:
 class Index:
     """Keeps the store's search tables current; embeds passages for semantic search."""
 
-    def __init__(self, root: Store, writer: threading.Lock) -> None:
-        self.root = root
+    def __init__(self, gate: "Gate", writer: threading.Lock) -> None:
+        self.gate = gate
         self.writer = writer
         self._embedding: threading.Thread | None = None
         self.error: str | None = None
 
     def refresh(self, store: Store, force: bool = False) -> bool:
+        """Rebuild the search tables if stale; `store` must be a writing cursor."""
         with self.writer:
             return store.refresh_web_index(lambda: passages(store), force=force)
 
@@ -123,26 +127,34 @@ class Index:
             done += len(todo)
         return done
 
-    def ensure_vectors(self, store: Store, kinds: list[str]) -> tuple[int, int]:
-        """Embed the passages of `kinds` now on a small store; on a large one start (once) a
-        background embedder, and search what is embedded so far."""
-        have, total = store.vector_coverage(kinds)
+    def prepare(self, mode: str, kind: str) -> None:
+        """Before a semantic search: embed the missing passages now on a small store; on a
+        large one start (once) a background embedder, and search what is embedded so far.
+        Called without a cursor held, since writing vectors switches the connection."""
+        if mode != "semantic":
+            return
+        kinds = list(KINDS) if kind not in KINDS else [kind]
+        with self.gate.reading() as store:
+            have, total = store.vector_coverage(kinds)
         if have < total and total - have <= SYNC_EMBED_LIMIT:
-            self.embed_missing(store, kinds)
+            from ..embed import ModelMissing
+
+            try:
+                with self.gate.writing() as store:
+                    self.embed_missing(store, kinds)
+            except ModelMissing:
+                pass  # the search says so
         elif have < total and (self._embedding is None or not self._embedding.is_alive()):
             self._embedding = threading.Thread(target=self._background, args=(kinds,), name="storyline-embed",
                                                daemon=True)
             self._embedding.start()
-        return store.vector_coverage(kinds)
 
     def _background(self, kinds: list[str]) -> None:
-        store = self.root.cursor()
         try:
-            self.embed_missing(store, kinds)
+            with self.gate.writing() as store:
+                self.embed_missing(store, kinds)
         except Exception as exc:  # reported on the search page, never fatal to the server
             self.error = f"{type(exc).__name__}: {exc}"
-        finally:
-            store.close()
 
 
 def search(store: Store, index: Index, q: str, *, mode: str = "bm25", kind: str = "all", limit: int = 30) -> dict:
@@ -156,7 +168,7 @@ def search(store: Store, index: Index, q: str, *, mode: str = "bm25", kind: str 
         from ..embed import ModelMissing, embed
 
         try:
-            have, total = index.ensure_vectors(store, kinds)
+            have, total = store.vector_coverage(kinds)
             hits = store.search_vectors(embed([q])[0].tolist(), kinds, limit * 2)
         except ModelMissing as exc:
             result["note"] = f"semantic search unavailable: {exc}"

@@ -3,6 +3,10 @@
 Uploaded bytes are written to a temporary folder this module creates, under names it generates
 (`upload-001.txt`); the client's file name is kept only as a label. No path from a request ever
 reaches the file system. Jobs run one at a time on one worker thread.
+
+A small upload can inflate: a gzip of a few hundred KB may hold hundreds of MB of text. Each
+file is capped after decompression (ingest's file limit), and the whole upload together is
+held to the same budget of decompressed text; what lies beyond it is reported, not read.
 """
 
 from __future__ import annotations
@@ -16,14 +20,19 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from ..ingest import MAX_FILE_BYTES
 from ..store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .gate import Gate
 
 # the suffix hints ingest uses to guess a format; anything else is stored without a suffix
 SUFFIXES = (".warc.gz", ".warc", ".txt", ".html", ".htm", ".xhtml", ".xml", ".rss", ".atom", ".jsonl", ".json",
             ".ndjson", ".gz")
 MAX_JOBS_KEPT = 50
+MAX_UPLOAD_TEXT = MAX_FILE_BYTES  # decompressed text read from one upload, all its files together
 
 
 def safe_suffix(filename: str | None) -> str:
@@ -36,6 +45,19 @@ def display_name(filename: str | None) -> str:
     base = re.split(r"[\\/]", filename or "")[-1]
     base = "".join(ch for ch in base if ch.isprintable())
     return base[:120] or "(unnamed)"
+
+
+def _give_back_memory() -> None:
+    """Return the heap a job freed to the system: glibc keeps freed arenas otherwise, and a
+    long-running server would hold the peak of its largest upload for good."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 @dataclass
@@ -59,8 +81,10 @@ class Job:
 
 
 class Jobs:
-    def __init__(self, root: Store, writer: threading.Lock, refresh: Callable[[Store], Any]) -> None:
-        self.root = root
+    def __init__(self, gate: "Gate", writer: threading.Lock, refresh: Callable[[Store], Any],
+                 max_text: int = MAX_UPLOAD_TEXT) -> None:
+        self.gate = gate
+        self.max_text = max_text
         self.writer = writer
         self.refresh = refresh
         self.jobs: dict[str, Job] = {}
@@ -89,10 +113,6 @@ class Jobs:
         return job
 
     def _run(self, job: Job, folder: Path, names: dict[str, str]) -> None:
-        from .. import pipeline
-
-        store = self.root.cursor()
-
         def tick(what: str, done: int, total: int | None) -> None:
             if what != job.stage:
                 job.stage, job.done = what, 0
@@ -105,28 +125,35 @@ class Jobs:
             return path.replace(str(folder), "upload")
 
         try:
-            with self.writer:
-                before = store.article_ids()
-                job.state = "ingesting"
-                result = pipeline.ingest_paths([folder], db=store, progress=tick)
-                job.problems = [{"file": label(p.path), "where": p.locator or "", "reason": label(p.reason)}
-                                for p in result.problems]
-                job.state = "analysing"
-                try:
-                    pipeline.analyse(store, progress=tick)
-                except Exception as exc:  # articles stay stored; the analysis can be re-run
-                    job.problems.append({"file": "(analysis)", "where": "", "reason": f"{type(exc).__name__}: {exc}"})
-                job.state = "indexing"
-                new = sorted(store.article_ids() - before)
-            self.refresh(store)
-            job.new_articles = store.article_rows(new, limit=1000)[1] if new else []
+            with self.gate.writing() as store:
+                self._ingest(job, store, folder, tick, label)
             job.state = "done"
         except Exception as exc:
             job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"
         finally:
             job.finished = time.time()
-            store.close()
             shutil.rmtree(folder, ignore_errors=True)
+            _give_back_memory()
+
+    def _ingest(self, job: Job, store: Store, folder: Path, tick: Callable, label: Callable[[str], str]) -> None:
+        """Ingest, analyse and index one upload through `store`, a writing cursor."""
+        from .. import pipeline
+
+        with self.writer:
+            before = store.article_ids()
+            job.state = "ingesting"
+            result = pipeline.ingest_paths([folder], db=store, progress=tick, max_total_bytes=self.max_text)
+            job.problems = [{"file": label(p.path), "where": p.locator or "", "reason": label(p.reason)}
+                            for p in result.problems]
+            job.state = "analysing"
+            try:
+                pipeline.analyse(store, progress=tick)
+            except Exception as exc:  # articles stay stored; the analysis can be re-run
+                job.problems.append({"file": "(analysis)", "where": "", "reason": f"{type(exc).__name__}: {exc}"})
+            job.state = "indexing"
+            new = sorted(store.article_ids() - before)
+        self.refresh(store)
+        job.new_articles = store.article_rows(new, limit=1000)[1] if new else []
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -65,8 +65,16 @@ def _segments(diff: Sequence[Sequence[str]]) -> list[list[str]]:
     return out
 
 
-def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec]) -> list[Rec]:
-    """Quotes grouped by speaker; within a speaker, each statement with every outlet's wording."""
+MAX_PAIRED_QUOTES = 200  # loose quotes of one speaker paired by word overlap (quadratic): beyond, listed singly
+
+
+def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec],
+                    window: tuple[int, int] | None = None) -> tuple[list[Rec], int]:
+    """Quotes grouped by speaker; within a speaker, each statement with every outlet's wording.
+
+    Returns (sections, statements in all). `window` = (first, last) keeps only those statements,
+    in reading order, and word diffs are computed only for what is kept: on a story of
+    hundreds of quotes the diffs are most of the page's cost."""
     speakers: dict[str, Rec] = {}
 
     def section(name: str | None) -> Rec:
@@ -80,8 +88,7 @@ def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec])
             grouped.add(r["quote_id"])
             a = articles.get(r["article_id"])
             renderings.append({"citation": cite(a, r["article_id"], r["start"], r["end"]), "text": r["text"],
-                               "segments": _segments(r.get("diff") or []) or [["same", r["text"]]],
-                               "flags": r.get("flags") or [],
+                               "diff": r.get("diff") or [], "flags": r.get("flags") or [],
                                "changed": r["article_id"] in (g.get("meaning_changed") or [])})
         sec = section(g.get("speaker"))
         sec["statements"].append({"id": g["id"], "text": g["text"], "renderings": renderings})
@@ -96,17 +103,36 @@ def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec])
         for i, q in enumerate(items):  # no compare stage output: pair renderings by word overlap
             if i in used:
                 continue
-            members = [i] + [j for j in range(i + 1, len(items)) if j not in used and items[j]["article_id"] != q["article_id"]
-                             and difflib.SequenceMatcher(a=q["text"].lower(), b=items[j]["text"].lower()).ratio() >= 0.6]
+            members = [i]
+            if i < MAX_PAIRED_QUOTES:
+                members += [j for j in range(i + 1, min(len(items), MAX_PAIRED_QUOTES)) if j not in used
+                            and items[j]["article_id"] != q["article_id"]
+                            and difflib.SequenceMatcher(a=q["text"].lower(), b=items[j]["text"].lower()).ratio() >= 0.6]
             used.update(members)
             reference = max((items[m] for m in members), key=lambda x: len(x["text"]))
             renderings = [{"citation": cite(articles.get(items[m]["article_id"]), items[m]["article_id"],
                                             items[m]["start"], items[m]["end"]), "text": items[m]["text"],
-                           "segments": word_diff(reference["text"], items[m]["text"]), "flags": [], "changed": False}
+                           "reference": reference["text"], "flags": [], "changed": False}
                           for m in members]
             sec["statements"].append({"id": q["id"], "text": reference["text"], "renderings": renderings})
             sec["count"] += len(renderings)
-    return sorted(speakers.values(), key=lambda s: (s["speaker"] == "unknown speaker", -s["count"], s["speaker"]))
+    ordered = sorted(speakers.values(), key=lambda s: (s["speaker"] == "unknown speaker", -s["count"], s["speaker"]))
+    total = sum(len(sec["statements"]) for sec in ordered)
+    if window is not None:
+        seen = 0
+        for sec in ordered:
+            first, last = window[0] - seen, window[1] - seen
+            seen += len(sec["statements"])
+            sec["statements"] = sec["statements"][max(first, 0):max(last, 0)]
+        ordered = [sec for sec in ordered if sec["statements"]]
+    for sec in ordered:
+        for st in sec["statements"]:
+            for r in st["renderings"]:
+                if "reference" in r:
+                    r["segments"] = word_diff(r.pop("reference"), r["text"])
+                else:
+                    r["segments"] = _segments(r.pop("diff")) or [["same", r["text"]]]
+    return ordered, total
 
 
 def _day(date: str | None) -> dt.date | None:
@@ -178,12 +204,27 @@ def copy_graph(story_id: str, members: Sequence[Rec], copies: Sequence[Rec]) -> 
             "height": height, "nodes": nodes, "edges": lines, "kinds": kinds}
 
 
+STORY_PAGE = {"claims": 25, "quotes": 15, "articles": 30}
+"""How many claims, quote statements and articles one page of a story shows in the web app: a
+story of hundreds of articles would otherwise render a matrix of tens of thousands of cells."""
+
+
+def _window(page: int | None, size: int) -> tuple[int, int] | None:
+    return None if page is None else ((page - 1) * size, page * size)
+
+
 def story_view(story: Rec, articles: dict[str, Rec], copies: Sequence[Rec], quotes: Sequence[Rec],
-               events: Sequence[Rec], max_claims: int = 80) -> Rec:
-    """Everything the story page shows. `articles` holds at least this story's articles (with text)."""
-    members = sorted((articles[i] for i in story["article_ids"] if i in articles),
-                     key=lambda a: (a.get("published") or "9999", a.get("source") or "", a["id"]))
-    ids = {a["id"] for a in members}
+               events: Sequence[Rec], max_claims: int = 80, page: int | None = None) -> Rec:
+    """Everything the story page shows. `articles` holds at least this story's articles (with text).
+
+    With `page` (the web app), the claims, quote statements and articles are cut into pages of
+    STORY_PAGE; the matrix and the copy graph show the articles of this page. Without it (the
+    static report) everything is shown, up to `max_claims` claims."""
+    every = sorted((articles[i] for i in story["article_ids"] if i in articles),
+                   key=lambda a: (a.get("published") or "9999", a.get("source") or "", a["id"]))
+    ids = {a["id"] for a in every}
+    shown = _window(page, STORY_PAGE["articles"])
+    members = every[shown[0]:shown[1]] if shown else every
     claims = story.get("claims") or []
     # summary sentences, conflict values and timeline entries carry their own offsets
     summary = [{"text": s["text"], "status": s.get("status"), "claim_id": s.get("claim_id"),
@@ -191,8 +232,9 @@ def story_view(story: Rec, articles: dict[str, Rec], copies: Sequence[Rec], quot
                               for c in s.get("citations") or []]}
                for s in story.get("summary") or []]
     ranked = sorted(claims, key=lambda c: (-(c.get("sources") or 1), -len(c.get("article_ids", [])), c["id"]))
+    claim_window = _window(page, STORY_PAGE["claims"]) or (0, max_claims)
     rows = []
-    for c in ranked[:max_claims]:
+    for c in ranked[claim_window[0]:claim_window[1]]:
         cells = {}
         for v in c.get("variants", []):
             if v["article_id"] in ids and v["article_id"] not in cells:
@@ -222,15 +264,24 @@ def story_view(story: Rec, articles: dict[str, Rec], copies: Sequence[Rec], quot
             copy_of[c["article_id"]].append({"of": c["of_article_id"], "kind": c["kind"],
                                              "of_label": (articles.get(c["of_article_id"]) or {}).get("source")})
     rows_members = [{**_meta(a), "copy_of": copy_of.get(a["id"], [])} for a in members]
-    dates = [a["published"] for a in members if a.get("published")]
+    dates = [a["published"] for a in every if a.get("published")]
+    quote_window = _window(page, STORY_PAGE["quotes"])
+    quote_sections, statements = _quote_sections(story, [q for q in quotes if q["article_id"] in ids], articles,
+                                                 quote_window)
+    totals = {"claims": len(claims), "quotes": statements, "articles": len(every)}
+    pages = max(1, *(-(-n // STORY_PAGE[k]) for k, n in totals.items())) if page else 1
     return {
         "id": story["id"], "title": story.get("title"), "first": min(dates) if dates else None,
-        "last": max(dates) if dates else None, "sources": sorted({a["source"] for a in members if a.get("source")}),
+        "last": max(dates) if dates else None, "sources": sorted({a["source"] for a in every if a.get("source")}),
         "articles": rows_members, "summary": summary,
+        "paging": {"page": page or 1, "pages": pages, "totals": totals,
+                   "first": {k: (_window(page, STORY_PAGE[k]) or (0, 0))[0] for k in totals},
+                   "shown": {"claims": len(rows), "articles": len(rows_members),
+                             "quotes": sum(len(sec["statements"]) for sec in quote_sections)}},
         "matrix": {"columns": [_meta(a) for a in members], "rows": rows, "total_claims": len(claims)},
         "conflicts": conflicts, "timeline": timeline, "timeline_chart": timeline_chart(timeline),
         "copy_graph": copy_graph(story["id"], members, copies),
-        "quotes": _quote_sections(story, [q for q in quotes if q["article_id"] in ids], articles),
+        "quotes": quote_sections,
     }
 
 
