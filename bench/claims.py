@@ -287,6 +287,47 @@ def bench_speed(pool, n_stories):
     print(f"{n_stories} stories x 10 articles on 2 processes: {took:.1f}s ({took / n_stories * 1000:.0f}s per 1,000 stories)")
 
 
+class SweepJudge:
+    """The same-claim judge with the model's probabilities remembered, so that several thresholds
+    can be compared on one set of model calls."""
+
+    def __init__(self) -> None:
+        from storyline.compare.pairs import default_model
+
+        self.model = default_model()
+        self.memo: dict[tuple[str, str], float] = {}
+        self.same = 0.5
+
+    def _probs(self, pairs):
+        todo = [p for p in dict.fromkeys(pairs) if p not in self.memo]
+        for p, value in zip(todo, self.model.probabilities(todo)):
+            self.memo[p] = float(value)
+        return [self.memo[p] for p in pairs]
+
+    def __call__(self, pairs):
+        from storyline.compare.pairs import PairJudgement, differing_detail, neutral
+
+        out = []
+        for (a, b), p in zip(pairs, self._probs(list(pairs))):
+            detail = differing_detail(a, b)
+            if detail and self._probs([(neutral(a), neutral(b))])[0] >= self.same:
+                out.append(PairJudgement(p, "conflicting", detail))
+            else:
+                out.append(PairJudgement(p, "same" if p >= self.same and not detail else "different"))
+        return out
+
+
+def sweep(records, gold, by_ref, thresholds):
+    from storyline.compare import ClaimParams
+
+    judge = SweepJudge()
+    for t in thresholds:
+        judge.same = t
+        compared = [compare_story(r, params=ClaimParams(same=t), judge_pairs=judge) for r in records]
+        print(f"\n--- same-claim threshold {t}")
+        bench_examples(gold, by_ref, compared)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=None,
@@ -294,8 +335,12 @@ def main() -> None:
     ap.add_argument("--stories", type=int, default=200, help="10-article stories in the speed test")
     ap.add_argument("--skip-ecb", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--sweep", default="", help="comma-separated same-claim thresholds to compare on the example gold")
     args = ap.parse_args()
     gold, by_ref, records = example_records()
+    if args.sweep:
+        sweep(records, gold, by_ref, [float(t) for t in args.sweep.split(",")])
+        return
     compared = [compare_story(r) for r in records]
     bench_examples(gold, by_ref, compared)
     bench_summary(gold, by_ref, compared, records)
