@@ -268,8 +268,10 @@ def article_spans(article_id: str, quotes: Iterable[Rec], figures: Iterable[Rec]
     for q in quotes:
         if q["article_id"] == article_id:
             who = q.get("speaker") or "unknown speaker"
-            spans.append({"start": q["start"], "end": q["end"], "kind": "quote", "title": f"{q['kind']} quote: {who}",
-                          "anchor": q["id"]})
+            for n, (start, end) in enumerate(q.get("parts") or [(q["start"], q["end"])]):
+                # a statement split around its attribution is highlighted part by part, anchored once
+                spans.append({"start": start, "end": end, "kind": "quote", "title": f"{q['kind']} quote: {who}",
+                              **({"anchor": q["id"]} if n == 0 else {})})
             if q.get("speaker_start") is not None and q.get("speaker_end") is not None:
                 spans.append({"start": q["speaker_start"], "end": q["speaker_end"], "kind": "speaker",
                               "title": f"speaker: {who}"})
