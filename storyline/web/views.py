@@ -73,12 +73,24 @@ def _segments(diff: Sequence[Sequence[str]]) -> list[list[str]]:
 
 
 def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec]) -> list[Rec]:
-    """Quotes grouped by speaker; within a speaker, each statement with every outlet's wording."""
+    """Quotes grouped by speaker; within a speaker, each statement with every outlet's wording.
+
+    One card per canonical entity: "Lavrov" and "Sergey Lavrov" are one speaker when both link to
+    one entity, shown under the longest name written for it; speakers with no entity are keyed
+    by their words."""
     speakers: dict[str, Rec] = {}
 
-    def section(name: str | None) -> Rec:
-        key = (name or "unknown speaker").strip()
-        return speakers.setdefault(key.lower(), {"speaker": key, "statements": [], "count": 0})
+    def speaker_key(rec: Rec) -> str:
+        if rec.get("speaker_entity"):
+            return rec["speaker_entity"]
+        return (rec.get("speaker") or "unknown speaker").strip().lower()
+
+    def section(rec: Rec) -> Rec:
+        name = (rec.get("speaker") or "unknown speaker").strip()
+        sec = speakers.setdefault(speaker_key(rec), {"speaker": name, "statements": [], "count": 0})
+        if len(name) > len(sec["speaker"]):
+            sec["speaker"] = name
+        return sec
 
     grouped: set[str] = set()
     for g in story.get("quote_groups") or []:
@@ -90,15 +102,17 @@ def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec])
                                "segments": _segments(r.get("diff") or []) or [["same", r["text"]]],
                                "flags": r.get("flags") or [],
                                "changed": r["article_id"] in (g.get("meaning_changed") or [])})
-        sec = section(g.get("speaker"))
+        sec = section(g)
         sec["statements"].append({"id": g["id"], "text": g["text"], "renderings": renderings})
         sec["count"] += len(renderings)
     loose: dict[str, list[Rec]] = defaultdict(list)
     for q in quotes:
         if q["id"] not in grouped and q["article_id"] in articles:
-            loose[(q.get("speaker") or "unknown speaker").strip().lower()].append(q)
+            loose[speaker_key(q)].append(q)
     for items in loose.values():
-        sec = section(items[0].get("speaker"))
+        sec = section(items[0])
+        for q in items[1:]:
+            section(q)
         used: set[int] = set()
         for i, q in enumerate(items):  # no compare stage output: pair renderings by word overlap
             if i in used:
