@@ -21,7 +21,8 @@ triples sharing a cue verb.
   when its name ends in a word of the name the Source stands for (surname), or it is the
   annotated Source itself. A named Source stands for itself; a pronoun Source ("he", an "I"
   inside a quotation) for the nearest named Source annotated before it; a description ("the
-  campaign", "officials") for itself or that named Source. A speaker left as a pronoun, or no
+  campaign", "officials") for itself or that named Source, or is right when the words at the cue
+  are the annotated description. A speaker left as a pronoun, or no
   speaker, is unresolved and wrong. spkNam is the same on named Sources only (no gold-side
   resolution); spkLoc is the earlier criterion: the words at the cue overlap the Source or end
   in its last word, before any resolution. textacy resolves nothing, so its pronouns count as
@@ -55,7 +56,9 @@ OUT = REPO / "bench" / "out" / "quotes.json"
 MARKS = set("“”\"„«»‹›")
 SINGLE = set("‘’'`")
 KINDS = ("direct", "mixed", "indirect")
-PRONOUNS = frozenset("he she they it i we you him her them his its their me us my our who".split())
+PRONOUNS = frozenset("he she they it i we you him her them his its their me us my our who which that".split())
+PERSONAL = frozenset("he she i him her his me my you".split())
+RELATIVE = frozenset({"who", "which", "that"})
 
 
 def load_split(split: str, limit: int | None) -> list[dict]:
@@ -200,23 +203,30 @@ def words(text: str) -> list[str]:
 def gold_sources(text: str, doc, gold: list[dict]) -> None:
     """Give every gold Source the name it stands for (`names`, lower-case words) and its `type`.
 
-    A Source with a proper noun is named; a pronoun ("he", "I" inside a quote) stands for the
-    nearest named Source annotated before it in the article; any other Source is a description
-    ("the campaign", "officials"), right as written or as the named Source before it.
+    A Source with a proper noun is named. A relative pronoun ("who") stands for the noun its
+    clause hangs on; another pronoun for the nearest named Source annotated before it that agrees
+    (a person for "he", "she", "I"; anything else for "it", "they"). Any other Source is a
+    description ("the campaign", "officials"), right as written or as the named Source before it.
     """
     starts = [t.idx for t in doc]
-    last_named: set[str] | None = None
+    named: list[tuple[set[str], bool]] = []  # (names, is a person), in text order
     for g in sorted((g for g in gold if g["source"]), key=lambda g: g["source"][0][0]):
         s, e = g["source"][0][0], g["source"][-1][1]
         toks = [t for t in doc[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)] if t.is_alpha]
         proper = {t.lower_ for t in toks if t.pos_ == "PROPN" and t.lower_ not in PRONOUNS}
         if proper:
             g["type"], g["names"] = "named", proper
-            last_named = proper
+            named.append((proper, any(t.ent_type_ == "PERSON" for t in toks)))
         elif toks and all(t.lower_ in PRONOUNS for t in toks):
-            g["type"], g["names"] = "pronoun", last_named
+            g["type"] = "pronoun"
+            if toks[0].lower_ in RELATIVE and toks[0].head.dep_ == "relcl":
+                antecedent = toks[0].head.head
+                g["names"] = {t.lower_ for t in antecedent.subtree if t.pos_ == "PROPN" and t.i < toks[0].i} or None
+            else:
+                person = toks[0].lower_ in PERSONAL
+                g["names"] = next((n for n, is_person in reversed(named) if is_person == person), None)
         else:
-            g["type"], g["names"] = "description", last_named
+            g["type"], g["names"] = "description", named[-1][0] if named else None
 
 
 def speaker_local_ok(text: str, pred: dict, gold: dict) -> bool:
@@ -246,7 +256,13 @@ def speaker_ok(pred: dict, gold: dict) -> bool:
         return True
     if gold["type"] == "pronoun":
         return False
-    return any(sp.start < e and s < sp.end for s, e in gold["source"])
+    if any(sp.start < e and s < sp.end for s, e in gold["source"]):
+        return True
+    # a description ("the fund", "a spokesman") is right when it is the words at the cue: what
+    # it resolves to is not in the gold
+    local = pred["speaker"]
+    return gold["type"] == "description" and local is not None and any(
+        local[0] < e and s < local[1] for s, e in gold["source"])
 
 
 def prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> dict:

@@ -17,6 +17,7 @@ such text, and candidates inside them are skipped.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter, defaultdict
@@ -36,6 +37,7 @@ GENDERED = {**dict.fromkeys(
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f",
                   "herself": "f"}
 FIRST_NAMES = Path(__file__).with_name("first_names.json")
+UNKNOWN = "NAME"  # label of a proper-noun subject the recogniser left untyped
 
 _CREDIT = re.compile(r"^\s*(?:\(?\s*(?:photo|photograph|image|video|credit|courtesy|file photo)\b[^)\n]*\)?"
                      r"|by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*$"
@@ -61,6 +63,12 @@ def non_prose(text: str) -> tuple[tuple[int, int], ...]:
             out.append((lo, lo + date.end()))
         out.extend((lo + c.start(), lo + c.end()) for c in _CREDIT_INLINE.finditer(line))
     return tuple(sorted(out))
+
+
+def within(pos: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    """`pos` falls in one of the sorted, disjoint character `ranges`."""
+    k = bisect.bisect_right(ranges, (pos, float("inf"))) - 1
+    return k >= 0 and ranges[k][0] <= pos < ranges[k][1]
 
 
 def key(span: Span | Token) -> str:
@@ -117,8 +125,8 @@ def genders(doc: Doc, people: list[Span]) -> dict[str, str]:
         for t in p:
             if t.lower_ in GENDERED:
                 votes[k][GENDERED[t.lower_]] += 3
-        if len(p) > 1 and p[0].lower_ in table:
-            votes[k][table[p[0].lower_]] += 2
+        if p[0].lower_ in table and (len(p) > 1 or p[0].ent_type_ == "PERSON"):
+            votes[k][table[p[0].lower_]] += 2  # "Ana Lee", or "Kevin" alone
     for k, c in pronoun_evidence(doc, people).items():
         votes[k].update(c)
     out = {}

@@ -1,15 +1,21 @@
-"""Who is speaking: the subject of a speech verb, resolved to a named mention.
+"""Who is speaking: the subject of a speech verb, resolved to what it names.
 
 Later stages link a speaker to a canonical entity through the offsets of a *named* mention in
-the same article, so a pronoun ("he") or a role ("the minister", "Russia's top diplomat") is
-resolved here, with cheap, explainable rules rather than a coreference model:
+the same article, so what stands at the cue is resolved here, with explainable rules measured in
+bench/quotes.py rather than a coreference model:
 
-* a pronoun goes to the previous quote's speaker when nobody else has been named since, else to
-  the most recent fitting name outside quotation marks, preferring grammatical subjects (the
-  people inside a quotation are the quoted person's topic, not the narrator's);
-* a role goes to the person whose own mention carried that role as a premodifier ("Foreign
-  Minister Ann Lee") or an apposition ("Ann Lee, the foreign minister"), the best fit first
-  (nationality and modifiers agreeing), then the most recent.
+* a name is itself, without a possessive, a headline verb ("Lavrov Says") or a leading title
+  ("Goalkeeper Jan Novak"); a capitalised title alone ("The Foreign Minister") is a role;
+* a pronoun goes to an agreeing, salient earlier name (see `pronouns`), "who" to the noun its
+  clause hangs on;
+* a role or description ("the minister", "Russia's highest diplomat", "the rookie defenceman")
+  goes to the person introduced with that role (see `roles`);
+* an office speaks for its holder ("his office"), a document for its author ("NATO's
+  assessment", "a statement from the union"); a document nobody is named for has no speaker;
+* a group noun ("the union", "officials") is a speaker of its own, tied to the organisation
+  named before whose name ends in that noun, if any;
+* a dateline the parser took for the subject ("WASHINGTON — Lee said") gives way to the name
+  after it.
 
 When nothing fits, the speaker keeps its own surface form and offsets. The parser sometimes
 runs a sentence over a paragraph break (a headline into the first line), so every span used
@@ -18,25 +24,20 @@ here is clipped to the line of the word it is about.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
 from . import referents
-from .lexicon import DOCUMENTS, EXTRA_TITLES, NAME_TYPES, OFFICES, PLACE_HEADS, SPEECH_LEMMAS
+from .pronouns import GROUP_PRONOUNS, PERSON_PRONOUNS, PRONOUN_OF, antecedent, is_title_only
+from .referents import UNKNOWN, within
+from .lexicon import DOCUMENTS, EXTRA_TITLES, NAME_TYPES, OFFICES, SPEECH_LEMMAS
 from .names import HEADLINE_VERBS, TITLE_WORDS
 from .roles import groups_of, role_bearer, role_words, same_line
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "prep"})
-_PERSON_PRONOUNS = frozenset({"he", "she"})
-_PRONOUN_OF = {"his": "he", "him": "he", "her": "she", "its": "it", "their": "they", "them": "they"}
-_W_DISTANCE, _W_SPEECH, _W_SUBJECT, _W_TOPIC, _W_GENDER = 0.5, 1.0, 0.5, 1.5, 1.0
-_GROUP_PRONOUNS = frozenset({"it", "they"})
 _RELATIVE = frozenset({"who", "which", "that"})
-UNKNOWN = "NAME"  # label of a proper-noun subject the recogniser left untyped
-_WINDOW = 2500  # characters back in which a pronoun looks for its antecedent
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +70,6 @@ class Context:
 
     def inside(self, pos: int) -> bool:
         return within(pos, self.quoted)
-
-
-def within(pos: int, ranges: tuple[tuple[int, int], ...]) -> bool:
-    """`pos` falls in one of the sorted, disjoint character `ranges`."""
-    k = bisect.bisect_right(ranges, (pos, float("inf"))) - 1
-    return k >= 0 and ranges[k][0] <= pos < ranges[k][1]
-
-
 
 
 def _clip(span: Span, anchor: Token) -> Span:
@@ -180,12 +173,6 @@ def _bare(span: Span) -> Span:
                            or doc[end - 1].lower_ in {"’s", "'s"}):
         end -= 1
     return Span(doc, start, end, label=span.label_)
-
-
-def is_title_only(span: Span) -> bool:
-    """ "Foreign Minister", "The Prime Minister": a capitalised office with no name in it."""
-    words = [t for t in span if t.is_alpha and t.lower_ not in {"the", "a", "an"}]
-    return bool(words) and all(t.lower_ in TITLE_WORDS | EXTRA_TITLES for t in words)
 
 
 def subject_of(verb: Token, quoted: tuple[tuple[int, int], ...] = ()) -> Token | None:
@@ -305,12 +292,17 @@ def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
     def make(span: Span, how: str) -> Speaker:
         return Speaker(span.text, span.start_char, span.end_char, local.start_char, local.end_char, how)
 
+    if within(head.idx, ctx.skip) and head.is_upper:
+        later = next((e for e in ctx.names if e.start > head.i and e.sent.start == head.sent.start
+                      and not within(e.start_char, ctx.skip)), None)
+        if later is not None:  # "WASHINGTON — President Lee said": the parse took the dateline
+            return make(later, "name")
     name = _name_of(head, ctx)
     if name is not None and not is_title_only(name):
         return make(name, "name")
-    lower = _PRONOUN_OF.get(head.lower_, head.lower_)
-    if head.pos_ == "PRON" and lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
-        found = _antecedent(head, ctx, previous, reported)
+    lower = PRONOUN_OF.get(head.lower_, head.lower_)
+    if head.pos_ == "PRON" and lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        found = antecedent(head, ctx, previous, reported)
         if found is not None:
             return make(found, "pronoun")
         if lower == "they" and previous is not None and previous.how == "group" and previous.end <= head.idx:
@@ -330,7 +322,7 @@ def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
         return make(name, "name")
     if head.pos_ == "PROPN":
         return make(_proper_run(head), "name")
-    if head.pos_ == "NOUN":
+    if head.pos_ == "NOUN" and head.lower_ not in TITLE_WORDS | EXTRA_TITLES:
         org = _group_name(head, ctx)
         return make(org, "group") if org is not None else make(local, "group")
     return make(local, "surface")
@@ -355,80 +347,6 @@ def _group_name(head: Token, ctx: Context) -> Span | None:
     word = head.lower_
     pos = head.idx
     for e in reversed(ctx.names):
-        if e.end_char <= pos and e.label_ in {"ORG", "GPE"} and word in {t.lower_ for t in e}:
+        if e.end_char <= pos and e.label_ in {"ORG", "GPE"} and e[-1].lower_ == word and not within(e.start_char, ctx.skip):
             return e
     return None
-
-
-def _fits(ent: Span, pronoun: str, ctx: Context) -> bool:
-    """Agreement: "he"/"she" a person of that gender (or unknown); "it" an organisation or
-    country; "they" an organisation or a people, never a place."""
-    if pronoun in _PERSON_PRONOUNS:
-        if ent.label_ not in {"PERSON", UNKNOWN} or is_title_only(ent) or ent[-1].lower_ in PLACE_HEADS:
-            return False
-        gender = ctx.gender.get(referents.key(ent))
-        want = "m" if pronoun == "he" else "f"
-        if ent.label_ == UNKNOWN and gender is None:
-            return len(ent) > 1  # "Ana Kovac" missed by the recogniser; not "Beehive" or "Chicago"
-        return gender in (None, want)
-    if ent.label_ == UNKNOWN:
-        return True
-    if pronoun == "they":
-        return ent.label_ in {"ORG", "NORP"}
-    return ent.label_ in {"ORG", "GPE"}
-
-
-def _antecedent(pron: Token, ctx: Context, previous: Speaker | None,
-                reported: tuple[tuple[int, int], ...]) -> Span | None:
-    pos = pron.idx
-    lower = _PRONOUN_OF.get(pron.lower_, pron.lower_)
-    near = tuple(r for r in reported if r[1] >= pos - _WINDOW)
-    fitting = [e for e in ctx.names if e.end_char <= pos and pos - e.start_char <= _WINDOW and _fits(e, lower, ctx)
-               and not any(s <= e.start_char < t for s, t in near) and not within(e.start_char, ctx.skip)]
-    if previous is not None and previous.how != "surface" and previous.end <= pos:
-        anchor = max(previous.end, previous.local_end)
-        surname = previous.text.split()[-1]
-        others = [e for e in fitting if e.start_char >= anchor and e.text.split()[-1] != surname]
-        prev_span = ctx.doc.char_span(previous.start, previous.end, alignment_mode="expand")
-        if prev_span is not None and not others and _fits_text(prev_span, lower, ctx):
-            return prev_span
-    if not fitting:
-        return None
-    return _most_salient(fitting, pron, ctx)
-
-
-def _most_salient(fitting: list[Span], pron: Token, ctx: Context) -> Span:
-    """The candidate a reader takes the pronoun for: recent, the subject of a sentence (most of all
-    of a speech verb), and of the pronoun's gender as the article states it. Names a speech verb
-    reports on ("Sand said having Novak back was a boost") are the speaker's topic and rank last.
-    Weights are set on PolNeAR train (bench/quotes.py --splits train)."""
-    here = bisect.bisect_right(ctx.sent_starts, pron.i)
-    want = {"he": "m", "she": "f"}.get(_PRONOUN_OF.get(pron.lower_, pron.lower_))
-    best: tuple[float, int, Span] | None = None
-    for e in fitting:
-        dist = here - bisect.bisect_right(ctx.sent_starts, e.start)
-        root = e.root.i
-        score = (-_W_DISTANCE * dist + _W_SPEECH * (root in ctx.speech_subjects) + _W_SUBJECT * _is_subject(e)
-                 - _W_TOPIC * (root in ctx.topics)
-                 + _W_GENDER * (want is not None and ctx.gender.get(referents.key(e)) == want))
-        if best is None or (score, e.start) >= best[:2]:
-            best = (score, e.start, e)
-    return best[2]
-
-
-def _fits_text(span: Span, pronoun: str, ctx: Context) -> bool:
-    ent = ctx.by_token.get(span[-1].i)
-    if ent is None:
-        return pronoun in _PERSON_PRONOUNS and span.root.pos_ == "PROPN"
-    return _fits(ent, pronoun, ctx)
-
-
-def _is_subject(ent: Span) -> bool:
-    tok = ent.root
-    for _ in range(3):
-        if tok.dep_ in _SUBJECT_DEPS:
-            return True
-        if tok.dep_ not in {"compound", "appos", "flat", "conj"}:
-            return False
-        tok = tok.head
-    return False
