@@ -383,3 +383,31 @@ def test_seed_004_lavrov_multi_paragraph_quotes(run):
     concluded = one(quotes, "direct", "During my talks")
     assert "Other than that" in concluded.text  # runs over two paragraphs
     assert "\n" in one(quotes, "direct", "Precisely" if "Precisely" in text else "recisely").text
+
+
+# --- cues the parse gets wrong --------------------------------------------------------------
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_next_quotation(run):
+    text = ("Harbour master Karl Mott spoke for twenty minutes.\n\n"
+            "Mott continued:\n\n"
+            "“The dredging has to start this week, or the ferries will stop in May.”\n\n"
+            "The Dorvik Ledger reports:\n\n"
+            "“The council has not yet set aside any money for the dredging.”")
+    quotes = run(text)
+    assert one(quotes, "direct", "dredging has to start").speaker == "Mott"
+    assert one(quotes, "direct", "not yet set aside").speaker == "Dorvik Ledger"
+
+
+def test_a_signature_dash_glued_to_the_closing_mark(run):
+    text = ("“The new bridge is a waste of money and everyone in town knows it.”― Marta Ilves\n"
+            "“I cross it twice a day and I am glad it is there.”― Tomas Brenner")
+    quotes = run(text)
+    assert [(q.speaker, q.cue) for q in quotes] == [("Marta Ilves", "―"), ("Tomas Brenner", "―")]
+
+
+def test_a_long_title_and_name_between_the_quotation_and_its_verb(run):
+    text = ("“We will find whoever did this, and we will do it quickly,” Dorvik harbour police Chief "
+            "Ana Kovac said Monday.")
+    q = one(run(text), "direct", "whoever did this")
+    assert (q.speaker, q.cue) == ("Ana Kovac", "said")

@@ -79,7 +79,7 @@ def find_attributions(text: str, doc: Doc) -> list[Found]:
         f = _classify(q, spans, marks, doc, starts, text)
         if f is not None:
             found.append(f)
-    found.extend(_indirect(doc, ctx, found))
+    found.extend(_indirect(doc, ctx, found, text))
     found.sort(key=lambda f: (f.start, f.end))
     return merge(_resolve_all(found, ctx, text))
 
@@ -162,13 +162,14 @@ def _classify(q: Quoted, spans: list[Quoted], marks: cues.Marks, doc: Doc, start
     return Found(q.start, q.end, "partial", None, cue.i if cue is not None else None, None, -1)
 
 
-def _indirect(doc: Doc, ctx: Context, quotes: list[Found]) -> list[Found]:
+def _indirect(doc: Doc, ctx: Context, quotes: list[Found], text: str) -> list[Found]:
     """Reported clauses of speech verbs and "according to" outside quotation marks.
 
     A report inside a report ("Lee said Kim denied it") keeps only the outer one: the inner
     claim rests on Lee's word, and "Lee demanded that Kim declare…" reports no declaration.
     """
     direct = sorted((f.start, f.end) for f in quotes if f.kind == "direct")
+    quoting = {f.cue_i for f in quotes if f.kind == "direct" and f.cue_i is not None}
     out: list[Found] = []
     for t in doc:
         if ctx.inside(t.idx) or _embedded_speech(t):
@@ -181,11 +182,25 @@ def _indirect(doc: Doc, ctx: Context, quotes: list[Found]) -> list[Found]:
             continue
         total = sum(end - start for start, end in spans)
         covered = sum(_overlap(start, end, direct) for start, end in spans)
-        if not spans or covered >= _DIRECT_COVER * total:
-            continue
+        if not spans or covered >= _DIRECT_COVER * total or (t.i in quoting and _only_speaker_beside(
+                spans, direct, t.idx, text)):
+            continue  # what the verb reports is the quotation it introduces, and words naming the speaker
         out.extend(Found(start, end, "indirect", None, t.i, None, -1) for start, end in spans)
     cues_at = {f.cue_i: doc[f.cue_i].idx for f in out}
     return [f for f in out if not any(o.start <= cues_at[f.cue_i] < o.end for o in out if o.cue_i != f.cue_i)]
+
+
+def _only_speaker_beside(spans: list[tuple[int, int]], direct: list[tuple[int, int]], cue: int, text: str) -> bool:
+    """The parse ran a quotation's clause into the words between it and its cue ("“…,” harbour
+    police Chief Lee said"): what the verb reports beyond the quotation lies right after a
+    quotation and before the cue."""
+    for start, end in spans:
+        if end > cue:
+            return False
+        before = [e for _, e in direct if e <= start + 1 or (e <= end and e > start)]
+        if not before or any(c.isalnum() for c in text[max(before):start]):
+            return False
+    return True
 
 
 def _overlap(start: int, end: int, ranges: list[tuple[int, int]]) -> int:

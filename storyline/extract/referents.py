@@ -46,6 +46,7 @@ _CREDIT_INLINE = re.compile(r"\((?:photo|photograph|image|credit|courtesy)\s*:?[
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w.]*\.?)?\s*(?:\([^)\n]{1,30}\))?\s*[—–-]{1,2}\s")
 _CLOSED = re.compile(r"[.!?:;…\"”’»)]\s*$")
 _HEADLINE_WORDS = 14
+_COREFERENT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})  # "Lee scolded him" is someone else
 
 
 def non_prose(text: str) -> tuple[tuple[int, int], ...]:
@@ -89,7 +90,8 @@ def pronoun_evidence(doc: Doc, people: list[Span]) -> dict[str, Counter]:
     """Per name key, the gendered pronouns that can only mean that person.
 
     A pronoun counts for the subject of its sentence when the subject is the only person named in
-    that sentence before the pronoun ("Lee said she…", "Lee raised her hand"). A pronoun opening
+    that sentence before the pronoun ("Lee said she…", "Lee raised her hand"), and the pronoun is
+    a subject, a possessive or a reflexive (an object, "Lee scolded him", is someone else). A pronoun opening
     the next sentence is left out: that is the very case resolution has to decide.
     """
     by_sent: dict[int, list[Span]] = defaultdict(list)
@@ -103,7 +105,7 @@ def pronoun_evidence(doc: Doc, people: list[Span]) -> dict[str, Counter]:
         first = min(subjects, key=lambda p: p.start)
         for t in doc[first.end:first.sent.end]:
             g = PRONOUN_GENDER.get(t.lower_)
-            if g is not None and t.pos_ == "PRON":
+            if g is not None and t.pos_ == "PRON" and (t.dep_ in _COREFERENT_DEPS or t.lower_.endswith("self")):
                 if all(key(p) == key(first) for p in named if p.end <= t.i):
                     counts[key(first)][g] += 1
                 break  # only the first gendered pronoun after the subject is unambiguous enough

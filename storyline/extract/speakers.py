@@ -321,7 +321,7 @@ def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
     if name is not None:
         return make(name, "name")
     if head.pos_ == "PROPN":
-        return make(_proper_run(head), "name")
+        return make(_bare(_proper_run(head)) or _proper_run(head), "name")
     if head.pos_ == "NOUN" and head.lower_ not in TITLE_WORDS | EXTRA_TITLES:
         org = _group_name(head, ctx)
         return make(org, "group") if org is not None else make(local, "group")
