@@ -111,6 +111,14 @@ def test_a_quote_only_paragraph_continues_the_named_speaker(run):
     assert said(quotes, "our night") == "Jan Novak"
 
 
+def test_a_speaker_introduced_at_the_end_of_a_paragraph_takes_the_next_quotation(run):
+    text = ("“We played well,” said coach Ivo Sand. Goalkeeper Jan Novak disagreed.\n\n"
+            "“We were lucky tonight, and everybody in the room knows it.”")
+    quotes = run(text)
+    assert said(quotes, "played well") == "Ivo Sand"
+    assert said(quotes, "lucky tonight") == "Jan Novak"
+
+
 def test_groups_speak_when_no_person_is_named_and_link_to_their_organisation(run):
     text = ("The Dorvik Dockworkers Union called a strike on Monday.\n\n"
             "The union said that talks with the port had failed.\n\n"

@@ -133,12 +133,15 @@ def name_colon(before: list[Token]) -> Token | None:
 
 
 def previous_sentence_cue(doc: Doc, starts: list[int], q: Quoted, marks: Marks) -> Token | None:
-    """ "Lee disagreed. “…”": a speech verb that reports nothing itself announces the quote."""
+    """ "Lee disagreed. “…”": a speech verb that reports nothing itself announces the quote, in
+    its paragraph or at the end of the paragraph before (a new speaker, not the previous one)."""
     i = bisect.bisect_left(starts, q.open_mark) - 1
     while i >= 0 and doc[i].is_space and "\n" not in doc[i].text:
         i -= 1
     if i > 0 and "\n" in doc[i].text and doc[i].is_space and doc[i - 1].text == ":":
         return _colon_paragraph_cue(doc, i - 1, marks)  # "Lee continued:" / “…”
+    if i > 0 and "\n" in doc[i].text and doc[i].is_space and doc[i - 1].text in END_PUNCT:
+        i -= 1  # "Novak disagreed." closing the paragraph before: a new speaker for the quotation
     if i < 0 or doc[i].text not in END_PUNCT:
         return None
     sentence: list[Token] = []
