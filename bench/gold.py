@@ -64,7 +64,7 @@ def score(stored: Stored, gold: dict) -> list[tuple[str, str]]:
     rows.append(("quotes found", _rate(len(matched), len(quotes))))
     rows.append(("  of those, speaker = gold entity", _rate(sum(squash(g["speaker"]) in stored.names(q.speaker_entity)
                                                               for g, q in matched), len(matched))))
-    rows.append(("  of those, kind = gold", _rate(sum(q.kind == g["kind"] for g, q in matched), len(matched))))
+    rows.append(("  of those, kind = gold", _rate(sum(stored.kind_of(q, g) == g["kind"] for g, q in matched), len(matched))))
 
     figures = [(g, stored.figure_for(g)) for g in gold["figures"]]
     got = [(g, f) for g, f in figures if f]

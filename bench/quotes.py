@@ -8,32 +8,42 @@ attribution relation with a Content span is a gold item, including PARC-style at
 beliefs and findings that are not speech ("the poll shows", "Trump wants"), which caps recall.
 
 Spans are compared as sets of alphanumeric character offsets, so quotation marks, punctuation
-and whitespace at the edges never decide a match. A gold content may be discontinuous; a
-predicted item is one *attribution*: all quotes storyline ties to one cue (a quote split around
-"Lee said", a partial quote and the indirect clause around it, a quote that carries on the
-previous speaker), likewise textacy triples sharing a cue verb.
+and whitespace at the edges never decide a match. A gold content may be discontinuous. The
+headline view is one item per *record* storyline stores (a statement: its parts, the words of its
+attribution between them excluded), matched one to one: each gold attribution and each record is
+used at most once, so a statement that comes out twice costs precision. The second view merges
+the records tied to one cue into one item (the view of earlier versions), likewise textacy
+triples sharing a cue verb.
 
 * match (overlap): |P ∩ G| >= 0.5 * max(|P|, |G|), one-to-one, greedily by overlap;
 * exact: P == G (same words, edges ignored);
-* speaker: among matched pairs whose gold has a Source, the predicted speaker phrase at the cue
-  (before pronoun/role resolution, as the gold marks "he") overlaps the gold Source or ends in
-  the same word; since each system matches different gold items, speaker accuracy is also given
-  on the gold items both systems matched;
+* speaker (spkAcc): among matched pairs whose gold has a Source, the *resolved* speaker is right
+  when its name ends in a word of the name the Source stands for (surname), or it is the
+  annotated Source itself. A named Source stands for itself; a pronoun Source ("he", an "I"
+  inside a quotation) for the nearest named Source annotated before it; a description ("the
+  campaign", "officials") for itself or that named Source, or is right when the words at the cue
+  are the annotated description. A speaker left as a pronoun, or no
+  speaker, is unresolved and wrong. spkNam is the same on named Sources only (no gold-side
+  resolution); spkLoc is the earlier criterion: the words at the cue overlap the Source or end
+  in its last word, before any resolution. textacy resolves nothing, so its pronouns count as
+  unresolved;
 * gold kind: direct if every content segment is enclosed by quotation marks (a mark within two
   characters before and after it), mixed if the content contains or touches a mark otherwise,
-  indirect if no mark at all. Predicted kind: direct if the attribution holds a direct quote,
-  mixed for an indirect clause with a partial quote in it, indirect, or partial (a partial quote
-  alone). Recall is per gold kind, precision per predicted kind.
+  indirect if no mark at all. Predicted kind: direct, mixed (an indirect statement with marked
+  quoted words), indirect, or partial (quoted words alone). Recall is per gold kind, precision
+  per predicted kind.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from types import SimpleNamespace
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -46,6 +56,9 @@ OUT = REPO / "bench" / "out" / "quotes.json"
 MARKS = set("“”\"„«»‹›")
 SINGLE = set("‘’'`")
 KINDS = ("direct", "mixed", "indirect")
+PRONOUNS = frozenset("he she they it i we you him her them his its their me us my our who which that".split())
+PERSONAL = frozenset("he she i him her his me my you".split())
+RELATIVE = frozenset({"who", "which", "that"})
 
 
 def load_split(split: str, limit: int | None) -> list[dict]:
@@ -109,37 +122,60 @@ def head_word(text: str, span: tuple[int, int]) -> str:
 
 
 def storyline_items(text: str, doc) -> list[dict]:
-    groups: dict[int, list] = defaultdict(list)
-    for f in find_attributions(text, doc):
-        groups[f.group].append(f)
+    """One item per record storyline stores (what the export and the report list)."""
     items = []
-    for members in groups.values():
-        kinds = {f.kind for f in members}
-        kind = ("direct" if "direct" in kinds else "mixed" if kinds == {"indirect", "partial"}
-                else "indirect" if "indirect" in kinds else "partial")
-        sp = next((f.speaker for f in members if f.speaker is not None), None)
-        items.append({"chars": chars(text, [(f.start, f.end) for f in members]), "kind": kind,
-                      "speaker": (sp.local_start, sp.local_end) if sp else None})
+    for f in find_attributions(text, doc):
+        sp = f.speaker
+        items.append({"chars": chars(text, f.parts or [(f.start, f.end)]), "kind": _pred_kind(f), "group": f.group,
+                      "speaker": (sp.local_start, sp.local_end) if sp else None, "resolved": sp})
     return items
 
 
+def _pred_kind(f) -> str:
+    return "mixed" if f.kind == "indirect" and f.marked else f.kind
+
+
+def by_attribution(items: list[dict]) -> list[dict]:
+    """Records tied to one cue as one item (the view before one-record-per-statement)."""
+    groups: dict[int, list[dict]] = defaultdict(list)
+    for it in items:
+        groups[it["group"]].append(it)
+    out = []
+    for members in groups.values():
+        kinds = {m["kind"] for m in members}
+        kind = ("direct" if "direct" in kinds else "mixed" if "mixed" in kinds or kinds == {"indirect", "partial"}
+                else "indirect" if "indirect" in kinds else "partial")
+        lead = next((m for m in members if m["speaker"] is not None), members[0])
+        out.append({**lead, "chars": frozenset().union(*(m["chars"] for m in members)), "kind": kind})
+    return out
+
+
+def storyline_attributions(text: str, doc) -> list[dict]:
+    return by_attribution(storyline_items(text, doc))
+
+
 def textacy_items(text: str, doc) -> tuple[list[dict], bool]:
+    """One item per textacy triple; its speaker is the words at the cue (textacy resolves nothing)."""
     from textacy.extract.triples import direct_quotations
 
     try:
         triples = list(direct_quotations(doc))
     except ValueError:  # textacy refuses documents with an odd number of quotation marks
         return [], False
-    groups: dict[int, list] = defaultdict(list)
-    for tr in triples:
-        groups[tr.cue[0].i].append(tr)
     items = []
-    for members in groups.values():
-        segs = [(tr.content.start_char, tr.content.end_char) for tr in members]
-        sp = members[0].speaker
-        items.append({"chars": chars(text, segs), "kind": "direct",
-                      "speaker": (sp[0].idx, sp[-1].idx + len(sp[-1].text))})
+    for tr in triples:
+        sp = tr.speaker
+        start, end = sp[0].idx, sp[-1].idx + len(sp[-1].text)
+        how = "name" if any(t.pos_ == "PROPN" for t in sp) else "surface"
+        items.append({"chars": chars(text, [(tr.content.start_char, tr.content.end_char)]), "kind": "direct",
+                      "group": tr.cue[0].i, "speaker": (start, end),
+                      "resolved": SimpleNamespace(text=text[start:end], start=start, end=end, how=how)})
     return items, True
+
+
+def textacy_attributions(text: str, doc) -> tuple[list[dict], bool]:
+    items, ok = textacy_items(text, doc)
+    return by_attribution(items), ok
 
 
 def match(preds: list[dict], gold: list[dict]) -> list[tuple[int, int]]:
@@ -160,7 +196,41 @@ def match(preds: list[dict], gold: list[dict]) -> list[tuple[int, int]]:
     return pairs
 
 
-def speaker_ok(text: str, pred: dict, gold: dict) -> bool:
+def words(text: str) -> list[str]:
+    return "".join(c.lower() if c.isalnum() else " " for c in text).split()
+
+
+def gold_sources(text: str, doc, gold: list[dict]) -> None:
+    """Give every gold Source the name it stands for (`names`, lower-case words) and its `type`.
+
+    A Source with a proper noun is named. A relative pronoun ("who") stands for the noun its
+    clause hangs on; another pronoun for the nearest named Source annotated before it that agrees
+    (a person for "he", "she", "I"; anything else for "it", "they"). Any other Source is a
+    description ("the campaign", "officials"), right as written or as the named Source before it.
+    """
+    starts = [t.idx for t in doc]
+    named: list[tuple[set[str], bool]] = []  # (names, is a person), in text order
+    for g in sorted((g for g in gold if g["source"]), key=lambda g: g["source"][0][0]):
+        s, e = g["source"][0][0], g["source"][-1][1]
+        toks = [t for t in doc[bisect.bisect_left(starts, s):bisect.bisect_left(starts, e)] if t.is_alpha]
+        proper = {t.lower_ for t in toks if t.pos_ == "PROPN" and t.lower_ not in PRONOUNS}
+        if proper:
+            g["type"], g["names"] = "named", proper
+            named.append((proper, any(t.ent_type_ == "PERSON" for t in toks)))
+        elif toks and all(t.lower_ in PRONOUNS for t in toks):
+            g["type"] = "pronoun"
+            if toks[0].lower_ in RELATIVE and toks[0].head.dep_ == "relcl":
+                antecedent = toks[0].head.head
+                g["names"] = {t.lower_ for t in antecedent.subtree if t.pos_ == "PROPN" and t.i < toks[0].i} or None
+            else:
+                person = toks[0].lower_ in PERSONAL
+                g["names"] = next((n for n, is_person in reversed(named) if is_person == person), None)
+        else:
+            g["type"], g["names"] = "description", named[-1][0] if named else None
+
+
+def speaker_local_ok(text: str, pred: dict, gold: dict) -> bool:
+    """The words at the cue overlap the gold Source or end in the same word (no resolution)."""
     if pred["speaker"] is None:
         return False
     ps, pe = pred["speaker"]
@@ -168,6 +238,31 @@ def speaker_ok(text: str, pred: dict, gold: dict) -> bool:
         if ps < e and s < pe:
             return True
     return head_word(text, pred["speaker"]) in {head_word(text, seg) for seg in gold["source"]}
+
+
+def unresolved(pred: dict) -> bool:
+    sp = pred["resolved"]
+    return sp is None or (sp.how == "surface" and all(w in PRONOUNS for w in words(sp.text)))
+
+
+def speaker_ok(pred: dict, gold: dict) -> bool:
+    """The resolved speaker is the annotated source: its surname is the source's name, or (a named
+    source or a description) its resolved mention is the annotated words themselves."""
+    if unresolved(pred):
+        return False
+    sp = pred["resolved"]
+    own = words(sp.text)
+    if gold["names"] and own and own[-1] in gold["names"]:
+        return True
+    if gold["type"] == "pronoun":
+        return False
+    if any(sp.start < e and s < sp.end for s, e in gold["source"]):
+        return True
+    # a description ("the fund", "a spokesman") is right when it is the words at the cue: what
+    # it resolves to is not in the gold
+    local = pred["speaker"]
+    return gold["type"] == "description" and local is not None and any(
+        local[0] < e and s < local[1] for s, e in gold["source"])
 
 
 def prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> dict:
@@ -187,16 +282,18 @@ def evaluate(docs: list[dict], system) -> tuple[dict, dict]:
         gold = [{"chars": chars(text, g["Content"]), "kind": gold_kind(text, g["Content"]),
                  "source": g.get("Source", [])} for g in d["gold"]]
         gold = [g for g in gold if g["chars"]]
+        gold_sources(text, d["doc"], gold)
         preds = system(text, d["doc"])
         if isinstance(preds, tuple):
             preds, ok = preds
             bailed += not ok
         preds = [p for p in preds if p["chars"]]
+        count["all", "unresolved_all"] += sum(p["resolved"] is not None and unresolved(p) for p in preds)
         pairs = match(preds, gold)
         exact = {(i, j) for i, j in pairs if preds[i]["chars"] == gold[j]["chars"]}
         for i, j in pairs:
             if gold[j]["source"]:
-                speakers[d["name"], j] = (gold[j]["kind"], speaker_ok(text, preds[i], gold[j]))
+                speakers[d["name"], j] = (gold[j]["kind"], speaker_ok(preds[i], gold[j]))
         for scope, kinds in (("all", None), *((k, k) for k in (*KINDS, "partial"))):
             count[scope, "n_p"] += sum(kinds in (None, p["kind"]) for p in preds)
             count[scope, "n_g"] += sum(kinds in (None, g["kind"]) for g in gold)
@@ -205,16 +302,27 @@ def evaluate(docs: list[dict], system) -> tuple[dict, dict]:
                 count[scope, "tp_g"] += kinds in (None, gold[j]["kind"])
                 count[scope, "ex_p"] += (i, j) in exact and kinds in (None, preds[i]["kind"])
                 count[scope, "ex_g"] += (i, j) in exact and kinds in (None, gold[j]["kind"])
-                if gold[j]["source"] and kinds in (None, gold[j]["kind"]):
+                g = gold[j]
+                if g["source"] and kinds in (None, g["kind"]):
                     count[scope, "sp_n"] += 1
-                    count[scope, "sp_ok"] += speaker_ok(text, preds[i], gold[j])
-    result = {"docs": len(docs), "bailed_docs": bailed}
+                    count[scope, "sp_ok"] += speaker_ok(preds[i], g)
+                    count[scope, "sp_local"] += speaker_local_ok(text, preds[i], g)
+                    count[scope, "sp_unresolved"] += unresolved(preds[i])
+                    count[scope, "sp_gold_" + g["type"]] += 1
+                    count[scope, "sp_gold_orphan"] += g["type"] == "pronoun" and not g["names"]
+                    if g["type"] == "named":
+                        count[scope, "sp_named_ok"] += speaker_ok(preds[i], g)
+    result = {"docs": len(docs), "bailed_docs": bailed, "unresolved_speakers": count["all", "unresolved_all"]}
     for scope in ("all", *KINDS, "partial"):
         c = lambda k: count[scope, k]  # noqa: E731
+        rate = lambda k, n="sp_n": round(c(k) / c(n), 3) if c(n) else None  # noqa: E731
         result[scope] = {"overlap": prf(c("tp_p"), c("n_p"), c("tp_g"), c("n_g")),
                          "exact": prf(c("ex_p"), c("n_p"), c("ex_g"), c("n_g")),
-                         "speaker_accuracy": round(c("sp_ok") / c("sp_n"), 3) if c("sp_n") else None,
-                         "speaker_pairs": c("sp_n")}
+                         "speaker_accuracy": rate("sp_ok"), "speaker_local": rate("sp_local"),
+                         "speaker_accuracy_named_gold": rate("sp_named_ok", "sp_gold_named"),
+                         "speaker_pairs": c("sp_n"), "speaker_unresolved": c("sp_unresolved"),
+                         "gold_source_types": {k: c("sp_gold_" + k) for k in ("named", "pronoun", "description")},
+                         "gold_pronoun_without_named_source": c("sp_gold_orphan")}
     return result, speakers
 
 
@@ -230,19 +338,34 @@ def common_speaker_accuracy(a: dict, b: dict) -> dict:
     return out
 
 
-def table(split: str, results: dict[str, dict]) -> str:
-    lines = [f"\n{split}: {next(iter(results.values()))['docs']} docs "
+def table(title: str, results: dict[str, dict]) -> str:
+    nan = float("nan")
+    lines = [f"\n{title}: {next(iter(results.values()))['docs']} docs "
              f"(textacy bailed on {results['textacy']['bailed_docs']} with unbalanced quotation marks)",
              f"{'scope':9} {'system':9} {'P':>6} {'R':>6} {'F1':>6} {'exP':>6} {'exR':>6} {'exF1':>6} "
-             f"{'spkAcc':>7} {'pred':>6} {'gold':>6}"]
+             f"{'spkAcc':>7} {'spkNam':>7} {'spkLoc':>7} {'unres':>6} {'pred':>6} {'gold':>6}"]
     for scope in ("all", *KINDS):
         for system, res in results.items():
-            o, x = res[scope]["overlap"], res[scope]["exact"]
-            acc = res[scope]["speaker_accuracy"]
+            r = res[scope]
+            o, x = r["overlap"], r["exact"]
+            accs = [r[k] if r[k] is not None else nan for k in
+                    ("speaker_accuracy", "speaker_accuracy_named_gold", "speaker_local")]
             lines.append(f"{scope:9} {system:9} {o['precision']:6.3f} {o['recall']:6.3f} {o['f1']:6.3f} "
                          f"{x['precision']:6.3f} {x['recall']:6.3f} {x['f1']:6.3f} "
-                         f"{acc if acc is not None else float('nan'):7.3f} {o['predicted']:6d} {o['gold']:6d}")
+                         + " ".join(f"{a:7.3f}" for a in accs)
+                         + f" {r['speaker_unresolved']:6d} {o['predicted']:6d} {o['gold']:6d}")
     return "\n".join(lines)
+
+
+def quote_stage_ms(docs: list[dict], repeat: int = 2) -> float:
+    """Milliseconds per article of the quote stage alone (the parse is done before), best of runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for d in docs:
+            find_attributions(d["text"], d["doc"])
+        best = min(best, time.perf_counter() - t0)
+    return round(1000 * best / max(1, len(docs)), 2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     if not POLNEAR.exists():
         print(f"{POLNEAR} not found", file=sys.stderr)
         return 1
-    report = {"criterion": "alnum char sets; overlap match >= 0.5 of the longer; exact = equal sets",
+    report = {"criterion": "alnum char sets; overlap match >= 0.5 of the longer, one to one; exact = equal sets",
               "splits": {}}
     for split in args.splits:
         limit = args.limit if split == "dev" else min(x for x in (args.limit, args.train_docs or None, 10**9) if x)
@@ -263,17 +386,24 @@ def main(argv: list[str] | None = None) -> int:
         for d, doc in zip(docs, nlp.parse([d["text"] for d in docs])):
             d["doc"] = doc
         parse_s = time.perf_counter() - t0
-        results, timing, speakers = {}, {}, {}
-        for system, fn in (("storyline", storyline_items), ("textacy", textacy_items)):
-            t0 = time.perf_counter()
-            results[system], speakers[system] = evaluate(docs, fn)
-            timing[system] = round(time.perf_counter() - t0, 2)
-        common = common_speaker_accuracy(speakers["storyline"], speakers["textacy"])
-        report["splits"][split] = {"results": results, "speaker_on_common_matches": common,
-                                   "seconds": {"parse": round(parse_s, 2), **timing}}
-        print(table(split, results))
-        print("speaker accuracy on gold quotes both systems matched: " + ", ".join(
-            f"{scope} {c['storyline']} vs {c['textacy']} ({c['pairs']})" for scope, c in common.items() if c["pairs"]))
+        out = {}
+        for view, systems in (("records", (("storyline", storyline_items), ("textacy", textacy_items))),
+                              ("attributions", (("storyline", storyline_attributions),
+                                                ("textacy", textacy_attributions)))):
+            results, speakers = {}, {}
+            for system, fn in systems:
+                results[system], speakers[system] = evaluate(docs, fn)
+            common = common_speaker_accuracy(speakers["storyline"], speakers["textacy"])
+            out[view] = {"results": results, "speaker_on_common_matches": common}
+            print(table(f"{split}, one item per {view[:-1]}", results))
+            print("speaker accuracy on gold quotes both systems matched: " + ", ".join(
+                f"{scope} {c['storyline']} vs {c['textacy']} ({c['pairs']})" for scope, c in common.items()
+                if c["pairs"]))
+        ms = quote_stage_ms(docs)
+        print(f"unresolved speakers (pronoun or nothing), all records: storyline "
+              f"{out['records']['results']['storyline']['unresolved_speakers']}; "
+              f"quote stage {ms} ms per article (parse excluded)")
+        report["splits"][split] = {**out, "seconds": {"parse": round(parse_s, 2)}, "quote_stage_ms_per_article": ms}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"\nwrote {OUT.relative_to(REPO)}")

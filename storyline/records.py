@@ -144,19 +144,57 @@ class Entity:
 
 @dataclass(slots=True)
 class Quote:
+    """One statement: what one speaker is reported to have said at one place in an article.
+
+    A quotation split around its attribution ("“A,” Lee said, “B.”") or carried on without a cue
+    of its own is still one statement: `parts` holds the character ranges of its own words (the
+    attribution between them excluded), `start`/`end` the whole, and `text` the parts joined by a
+    space. Quoted words inside reported speech ("Lee called the plan “reckless”") are `marked`
+    ranges of the indirect quote that holds them, not a quote of their own; `partial` is left for
+    quoted words whose reported clause was not found.
+    """
+
     id: str
     article_id: str
     text: str
     kind: QuoteKind
     start: int
     end: int
-    speaker: str | None = None  # surface form as written near the quote
+    speaker: str | None = None  # the speaker's name (the mention it resolves to), or the words at the cue
     speaker_entity: str | None = None  # Entity.id
     cue: str | None = None
     # offsets of the named mention the speaker resolves to (after pronoun/role resolution),
     # so the entity stage can link it to a canonical Entity
     speaker_start: int | None = None
     speaker_end: int | None = None
+    parts: list[tuple[int, int]] = field(default_factory=list)  # empty: the one part [start, end)
+    marked: list[tuple[int, int]] = field(default_factory=list)  # quoted words inside an indirect quote
+    speaker_how: str | None = None  # name | pronoun | role | group | carried | surface
+
+    def __post_init__(self) -> None:
+        if self.kind not in typing.get_args(QuoteKind):
+            raise ValueError(f"quote {self.id}: unknown kind {self.kind!r}")
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"quote {self.id}: bad range {self.start}..{self.end}")
+        parts = [tuple(p) for p in self.parts]
+        if parts:
+            if parts[0][0] != self.start or parts[-1][1] != self.end or any(
+                    s > e for s, e in parts) or any(a[1] > b[0] for a, b in zip(parts, parts[1:])):
+                raise ValueError(f"quote {self.id}: parts {parts} are not ordered, disjoint ranges of "
+                                 f"{self.start}..{self.end}")
+        for s, e in self.marked:
+            if not self.start <= s <= e <= self.end:
+                raise ValueError(f"quote {self.id}: marked range {s}..{e} outside {self.start}..{self.end}")
+        if self.marked and self.kind != "indirect":
+            raise ValueError(f"quote {self.id}: only an indirect quote has marked parts")
+        if (self.speaker_start is None) != (self.speaker_end is None):
+            raise ValueError(f"quote {self.id}: speaker offsets come in pairs")
+        if self.speaker_start is not None and self.speaker_start > self.speaker_end:
+            raise ValueError(f"quote {self.id}: bad speaker range")
+
+    def spans(self) -> list[tuple[int, int]]:
+        """The character ranges of the statement's own words."""
+        return [tuple(p) for p in self.parts] or [(self.start, self.end)]
 
 
 @dataclass(slots=True)

@@ -74,8 +74,17 @@ class Stored:
         """The stored quote whose text holds the gold passage (direct kinds first)."""
         want = squash(gold_quote["text_contains"])
         hits = [q for q in self.in_article(self.quotes, gold_quote["ref"]) if want in squash(q.text)]
-        hits.sort(key=lambda q: (q.kind != gold_quote["kind"], len(q.text)))
+        hits.sort(key=lambda q: (self.kind_of(q, gold_quote) != gold_quote["kind"], len(q.text)))
         return hits[0] if hits else None
+
+    def kind_of(self, quote: Quote, gold_quote: dict[str, Any]) -> str:
+        """The quote's kind as the gold sees it: quoted words marked inside reported speech are
+        the gold's "partial" quote, held by the one indirect statement they belong to."""
+        article = self.articles.get(gold_quote["ref"])
+        want = squash(gold_quote["text_contains"])
+        if article is not None and any(want in squash(article.text[s:e]) for s, e in quote.marked):
+            return "partial"
+        return quote.kind
 
     def figure_for(self, gold_figure: dict[str, Any]) -> Figure | None:
         """The stored figure inside the gold passage with the gold value."""

@@ -97,7 +97,7 @@ def test_quotes_found_with_kind_and_speaker(stored):
         if quote is None:
             continue
         found += 1
-        kind += quote.kind == g["kind"]
+        kind += stored.kind_of(quote, g) == g["kind"]
         speaker += squash(g["speaker"]) in stored.names(quote.speaker_entity)
     total = len(GOLD["quotes"])
     assert found / total >= 0.9

@@ -94,10 +94,14 @@ def story_units(
         units.append(Unit(s.article_id, start, end, body, "sentence", speaker, [q.id for q in inside], vector))
         n_body = len(words(body))
         for q in inside:
-            qs, qe = _trim(text, q.start, q.end)
-            n = len(words(text[qs:qe]))
-            if MIN_WORDS <= n < 0.8 * n_body:
-                units.append(Unit(s.article_id, qs, qe, text[qs:qe], "quote", q.speaker, [q.id]))
+            # a statement's own words and the quoted words marked inside reported speech
+            for ps, pe in [*q.spans(), *(tuple(m) for m in q.marked)]:
+                if not (ps < end and pe > start):
+                    continue
+                qs, qe = _trim(text, ps, pe)
+                n = len(words(text[qs:qe]))
+                if MIN_WORDS <= n < 0.8 * n_body:
+                    units.append(Unit(s.article_id, qs, qe, text[qs:qe], "quote", q.speaker, [q.id]))
     return units
 
 

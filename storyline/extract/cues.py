@@ -27,6 +27,7 @@ Marks = tuple[tuple[int, int], ...]  # character ranges of quotations, marks inc
 END_PUNCT = frozenset({".", "!", "?"})
 DASHES = frozenset({"―", "—", "–", "-", "--"})
 _NOUN_MODIFIER_DEPS = frozenset({"acl", "relcl", "amod", "compound"})
+_NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "DET", "PUNCT", "PART"})  # "Tulsa police Chief Chuck Jordan"
 _AFTER_SCAN = 45  # "“…,” Ann Lee, director of a long-named institute, said"
 _BEFORE_SCAN = 40
 
@@ -58,6 +59,8 @@ def after(doc: Doc, starts: list[int], q: Quoted, spans: list[Quoted]) -> list[T
     """Tokens after the closing mark up to the sentence end, a paragraph break or the next quote."""
     ceiling = min((s.open_mark for s in spans if s.open_mark > q.close_mark), default=float("inf"))
     i = bisect.bisect_right(starts, q.close_mark)
+    if i > 0 and doc[i - 1].idx == q.close_mark and signature_dash(doc[i - 1]):
+        i -= 1  # "”―" read as one token: the mark and the dash of a signature
     out: list[Token] = []
     while i < len(doc) and len(out) < _AFTER_SCAN:
         t = doc[i]
@@ -80,7 +83,7 @@ def is_speech(t: Token, loose: bool = False) -> bool:
 
 def after_cue(after: list[Token], trailing: bool, marks: Marks) -> Token | None:
     """The cue verb right after a quotation ("…,” Lee said", "…” said Lee", "…,” he was quoted")."""
-    if len(after) >= 2 and after[0].text in DASHES and after[1].pos_ == "PROPN":
+    if len(after) >= 2 and signature_dash(after[0]) and after[1].pos_ == "PROPN":
         return after[0]  # a signature: “…” ― Ann Lee
     for k, t in enumerate(after[:_AFTER_SCAN]):
         if t.pos_ != "VERB" or t.text[:1].isupper() or t.dep_ in _NOUN_MODIFIER_DEPS:
@@ -88,12 +91,19 @@ def after_cue(after: list[Token], trailing: bool, marks: Marks) -> Token | None:
         if t.lemma_ in SPEECH_LEMMAS or t.lemma_ in QUOTE_ONLY_LEMMAS:
             if not trailing and reported_clause(t):
                 return None  # “… .” Lee warned that …: a new sentence reporting something else
-            return t if subject_of(t, marks) is not None or k <= 3 else None
+            named = trailing and all(x.pos_ in _NAME_POS or x.text[:1].isupper() for x in after[:k])
+            return t if subject_of(t, marks) is not None or k <= 3 or named else None
         subject = subject_of(t, marks)
         if trailing and subject is not None and after[0].i <= subject.i < t.i and k <= 4:
             return t  # “…,” Lee fumed: any verb after a comma-ended quotation is its cue
+        if trailing and subject is None and all(x.pos_ in _NAME_POS or x.text[:1].isupper() for x in after[:k]):
+            continue  # "“…,” harbour police Chief Lee said": a noun the tagger took for a verb
         return None
     return None
+
+
+def signature_dash(t: Token) -> bool:
+    return t.text.lstrip("”’\"»") in DASHES
 
 
 def before_cue(before: list[Token]) -> Token | None:
@@ -123,10 +133,15 @@ def name_colon(before: list[Token]) -> Token | None:
 
 
 def previous_sentence_cue(doc: Doc, starts: list[int], q: Quoted, marks: Marks) -> Token | None:
-    """ "Lee disagreed. “…”": a speech verb that reports nothing itself announces the quote."""
+    """ "Lee disagreed. “…”": a speech verb that reports nothing itself announces the quote, in
+    its paragraph or at the end of the paragraph before (a new speaker, not the previous one)."""
     i = bisect.bisect_left(starts, q.open_mark) - 1
     while i >= 0 and doc[i].is_space and "\n" not in doc[i].text:
         i -= 1
+    if i > 0 and "\n" in doc[i].text and doc[i].is_space and doc[i - 1].text == ":":
+        return _colon_paragraph_cue(doc, i - 1, marks)  # "Lee continued:" / “…”
+    if i > 0 and "\n" in doc[i].text and doc[i].is_space and doc[i - 1].text in END_PUNCT:
+        i -= 1  # "Novak disagreed." closing the paragraph before: a new speaker for the quotation
     if i < 0 or doc[i].text not in END_PUNCT:
         return None
     sentence: list[Token] = []
@@ -139,6 +154,22 @@ def previous_sentence_cue(doc: Doc, starts: list[int], q: Quoted, marks: Marks) 
         i -= 1
     for t in sentence:
         if is_speech(t) and subject_of(t, marks) is not None and not reported_clause(t):
+            return t
+    return None
+
+
+def _colon_paragraph_cue(doc: Doc, colon: int, marks: Marks) -> Token | None:
+    """ "Lee continued:", "The Times reports:", "Lee made the following comment:" ending the
+    paragraph before a quotation: its verb, with a subject, announces the quotation."""
+    line: list[Token] = []
+    i = colon - 1
+    while i >= 0 and "\n" not in doc[i].text and not _inside(doc[i], marks):
+        line.append(doc[i])
+        i -= 1
+    if not line or len(line) > 25 or any(t.text in END_PUNCT for t in line):
+        return None  # a whole paragraph of prose before the colon is not an introduction
+    for t in line:
+        if is_speech(t, loose=True) and subject_of(t, marks) is not None:
             return t
     return None
 
@@ -184,6 +215,8 @@ def cue_text(t: Token) -> str:
         return "according to"
     if t.text == ":":
         return ":"
+    if signature_dash(t):
+        return t.text.lstrip("”’\"»")
     parts = [t] + [c for c in t.children if c.dep_ == "prt"]
     doc = t.doc
     if t.lemma_ == "quote" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "as":
@@ -195,7 +228,7 @@ def cue_subject(t: Token, marks: Marks, quotation: bool) -> Token | None:
     """The subject of cue `t`; after a quotation, the words beside the verb if the parse has none."""
     if t.text == ":":
         return t.doc[t.i - 1]
-    if t.text in DASHES:
+    if signature_dash(t):
         k = t.i + 1
         while k + 1 < len(t.doc) and t.doc[k + 1].pos_ == "PROPN" and "\n" not in t.doc[k + 1].text:
             k += 1

@@ -40,3 +40,46 @@ ROLE_GROUPS = (
     (frozenset({"spokesman", "spokeswoman", "spokesperson"}),
      (frozenset({"spokesman"}), frozenset({"spokeswoman"}), frozenset({"spokesperson"}))),
 )
+
+# nouns that name a group, place or thing, never one person's office: "the campaign said" is not
+# resolved to a person who works for a campaign
+NOT_ROLES = frozenset(
+    """campaign city town province state country government administration ministry department office
+    police team club company firm union party council committee board agency court army military
+    book report statement release letter ad advert speech poll survey study findings assessment
+    data document memo email e-mail tweet post video article analysis figures record filing lawsuit
+    complaint website site page newspaper paper network station show program programme""".split()
+)
+
+# things that say nothing themselves: their author speaks ("his letter", "a statement from the
+# union", "NATO's assessment"), or nobody named does
+DOCUMENTS = frozenset(
+    """report statement release letter ad advert advertisement speech poll survey study findings
+    assessment data document memo email e-mail tweet post video article analysis figures record
+    records filing lawsuit complaint website headline caption note notice message announcement
+    review audit estimate estimates projection projections calculation calculations book
+    transcript interview""".split()
+)
+
+# a person's office speaks for the person: "his office said" is that person
+OFFICES = frozenset({"office", "offices"})
+
+# last words of a proper name that make it a place, venue or thing, not a person the recogniser
+# missed ("the Harbour Grill", "Maple Street", "Rideau Centre")
+PLACE_HEADS = frozenset(
+    """grill restaurant cafe café bar pub diner bistro kitchen bakery hotel inn motel park street st
+    avenue ave road rd boulevard drive lane square place centre center hall arena stadium field
+    gardens garden school academy university college hospital clinic church cathedral mosque temple
+    bridge river lake bay harbour harbor port beach island mountain hill valley county district
+    province region township village city town airport station mall market plaza tower building
+    house museum gallery theatre theater library club tavern lodge farm""".split()
+)
+
+# roles that stand before a name like a title ("Goalkeeper Jan Novak", "Owner Tomas Brenner")
+# but are not offices the entity stage knows
+EXTRA_TITLES = frozenset(
+    """goalkeeper defenceman defenseman defender forward striker midfielder winger quarterback pitcher
+    rookie veteran owner resident student teacher nurse doctor farmer driver witness neighbour
+    neighbor victim councillor councilor trustee chef constable sergeant detective firefighter
+    paramedic pilot coach captain manager""".split()
+)

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
@@ -39,6 +39,7 @@ from .lexicon import SPEECH_LEMMAS
 from .quotemarks import Quoted, quoted_spans
 from .reported import according_to, reported_clause
 from .speakers import Context, Speaker, build_context, resolve
+from .statements import Found, merge
 
 _LABEL_BEFORE = re.compile(
     r"(?:so-called|so called|dubbed|titled|entitled|named|nicknamed|known as|brand(?:ed)?|"
@@ -51,37 +52,24 @@ _NEXT_SENTENCE = re.compile(r"[.!?][\"”’»)]*\s+\S")
 _DIRECT_COVER = 0.9  # an indirect clause that is mostly one direct quote adds nothing to it
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One extracted quote before it becomes a `Quote`, with what the benchmark needs too.
-
-    `group` is the same for every quote of one attribution (one cue, or a quote carrying on an
-    earlier speaker), so a quote split around its verb can be scored as the one relation it is.
-    """
-
-    start: int
-    end: int
-    kind: str
-    cue: str | None
-    cue_i: int | None
-    speaker: Speaker | None
-    group: int
-
-
 def extract_quotes(article: Article, doc: Doc) -> list[Quote]:
     """Quotes of one article, in text order; ids are f"{article.id}-q{n}" counting from 1."""
     quotes = []
-    for n, f in enumerate(find_attributions(article.text, doc), 1):
+    text = article.text
+    for n, f in enumerate(find_attributions(text, doc), 1):
         sp = f.speaker
+        parts = list(f.parts) if len(f.parts) > 1 else []
         quotes.append(Quote(
-            id=f"{article.id}-q{n}", article_id=article.id, text=article.text[f.start:f.end],
-            kind=f.kind, start=f.start, end=f.end, speaker=sp.text if sp else None, cue=f.cue,
-            speaker_start=sp.start if sp else None, speaker_end=sp.end if sp else None))
+            id=f"{article.id}-q{n}", article_id=article.id, kind=f.kind, start=f.start, end=f.end,
+            text=" ".join(text[s:e] for s, e in f.parts) if parts else text[f.start:f.end],
+            speaker=sp.text if sp else None, cue=f.cue, speaker_start=sp.start if sp else None,
+            speaker_end=sp.end if sp else None, parts=parts, marked=list(f.marked),
+            speaker_how=sp.how if sp else None))
     return quotes
 
 
 def find_attributions(text: str, doc: Doc) -> list[Found]:
-    """All quotes with cue token, speaker (resolved and local) and attribution group."""
+    """All statements with cue token, speaker (resolved and local) and attribution group."""
     spans = quoted_spans(text)
     starts = [t.idx for t in doc]
     marks = cues.marks_of(spans)
@@ -91,9 +79,9 @@ def find_attributions(text: str, doc: Doc) -> list[Found]:
         f = _classify(q, spans, marks, doc, starts, text)
         if f is not None:
             found.append(f)
-    found.extend(_indirect(doc, ctx, found))
+    found.extend(_indirect(doc, ctx, found, text))
     found.sort(key=lambda f: (f.start, f.end))
-    return _resolve_all(found, ctx, text)
+    return merge(_resolve_all(found, ctx, text))
 
 
 def _tokens(doc: Doc, starts: list[int], start: int, end: int) -> list[Token]:
@@ -174,13 +162,14 @@ def _classify(q: Quoted, spans: list[Quoted], marks: cues.Marks, doc: Doc, start
     return Found(q.start, q.end, "partial", None, cue.i if cue is not None else None, None, -1)
 
 
-def _indirect(doc: Doc, ctx: Context, quotes: list[Found]) -> list[Found]:
+def _indirect(doc: Doc, ctx: Context, quotes: list[Found], text: str) -> list[Found]:
     """Reported clauses of speech verbs and "according to" outside quotation marks.
 
     A report inside a report ("Lee said Kim denied it") keeps only the outer one: the inner
     claim rests on Lee's word, and "Lee demanded that Kim declare…" reports no declaration.
     """
     direct = sorted((f.start, f.end) for f in quotes if f.kind == "direct")
+    quoting = {f.cue_i for f in quotes if f.kind == "direct" and f.cue_i is not None}
     out: list[Found] = []
     for t in doc:
         if ctx.inside(t.idx) or _embedded_speech(t):
@@ -193,11 +182,25 @@ def _indirect(doc: Doc, ctx: Context, quotes: list[Found]) -> list[Found]:
             continue
         total = sum(end - start for start, end in spans)
         covered = sum(_overlap(start, end, direct) for start, end in spans)
-        if not spans or covered >= _DIRECT_COVER * total:
-            continue
+        if not spans or covered >= _DIRECT_COVER * total or (t.i in quoting and _only_speaker_beside(
+                spans, direct, t.idx, text)):
+            continue  # what the verb reports is the quotation it introduces, and words naming the speaker
         out.extend(Found(start, end, "indirect", None, t.i, None, -1) for start, end in spans)
     cues_at = {f.cue_i: doc[f.cue_i].idx for f in out}
     return [f for f in out if not any(o.start <= cues_at[f.cue_i] < o.end for o in out if o.cue_i != f.cue_i)]
+
+
+def _only_speaker_beside(spans: list[tuple[int, int]], direct: list[tuple[int, int]], cue: int, text: str) -> bool:
+    """The parse ran a quotation's clause into the words between it and its cue ("“…,” harbour
+    police Chief Lee said"): what the verb reports beyond the quotation lies right after a
+    quotation and before the cue."""
+    for start, end in spans:
+        if end > cue:
+            return False
+        before = [e for _, e in direct if e <= start + 1 or (e <= end and e > start)]
+        if not before or any(c.isalnum() for c in text[max(before):start]):
+            return False
+    return True
 
 
 def _overlap(start: int, end: int, ranges: list[tuple[int, int]]) -> int:

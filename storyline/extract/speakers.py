@@ -1,15 +1,21 @@
-"""Who is speaking: the subject of a speech verb, resolved to a named mention.
+"""Who is speaking: the subject of a speech verb, resolved to what it names.
 
 Later stages link a speaker to a canonical entity through the offsets of a *named* mention in
-the same article, so a pronoun ("he") or a role ("the minister", "Russia's top diplomat") is
-resolved here, with cheap, explainable rules rather than a coreference model:
+the same article, so what stands at the cue is resolved here, with explainable rules measured in
+bench/quotes.py rather than a coreference model:
 
-* a pronoun goes to the previous quote's speaker when nobody else has been named since, else to
-  the most recent fitting name outside quotation marks, preferring grammatical subjects (the
-  people inside a quotation are the quoted person's topic, not the narrator's);
-* a role goes to the person whose own mention carried that role as a premodifier ("Foreign
-  Minister Ann Lee") or an apposition ("Ann Lee, the foreign minister"), the best fit first
-  (nationality and modifiers agreeing), then the most recent.
+* a name is itself, without a possessive, a headline verb ("Lavrov Says") or a leading title
+  ("Goalkeeper Jan Novak"); a capitalised title alone ("The Foreign Minister") is a role;
+* a pronoun goes to an agreeing, salient earlier name (see `pronouns`), "who" to the noun its
+  clause hangs on;
+* a role or description ("the minister", "Russia's highest diplomat", "the rookie defenceman")
+  goes to the person introduced with that role (see `roles`);
+* an office speaks for its holder ("his office"), a document for its author ("NATO's
+  assessment", "a statement from the union"); a document nobody is named for has no speaker;
+* a group noun ("the union", "officials") is a speaker of its own, tied to the organisation
+  named before whose name ends in that noun, if any;
+* a dateline the parser took for the subject ("WASHINGTON — Lee said") gives way to the name
+  after it.
 
 When nothing fits, the speaker keeps its own surface form and offsets. The parser sometimes
 runs a sentence over a paragraph break (a headline into the first line), so every span used
@@ -18,21 +24,20 @@ here is clipped to the line of the word it is about.
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import NAME_TYPES, ROLE_ADJ, ROLE_GROUPS, SPEECH_LEMMAS
+from . import referents
+from .pronouns import GROUP_PRONOUNS, PERSON_PRONOUNS, PRONOUN_OF, antecedent, is_title_only
+from .referents import UNKNOWN, within
+from .lexicon import DOCUMENTS, EXTRA_TITLES, NAME_TYPES, OFFICES, SPEECH_LEMMAS
+from .names import HEADLINE_VERBS, TITLE_WORDS
+from .roles import groups_of, role_bearer, role_words, same_line
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "prep"})
-_PERSON_PRONOUNS = frozenset({"he", "she"})
-_GROUP_PRONOUNS = frozenset({"it", "they"})
 _RELATIVE = frozenset({"who", "which", "that"})
-_NATIONALITY = frozenset({"NORP", "GPE"})
-UNKNOWN = "NAME"  # label of a proper-noun subject the recogniser left untyped
-_WINDOW = 2500  # characters back in which a pronoun looks for its antecedent
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,7 @@ class Speaker:
     end: int
     local_start: int
     local_end: int
-    how: str  # name | pronoun | role | surface
+    how: str  # name | pronoun | role | group | office | surface
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,25 +59,17 @@ class Context:
     doc: Doc
     names: tuple[Span, ...]  # named mentions outside quotation marks, clipped to one line
     by_token: dict[int, Span]  # token index -> named mention containing it (inside quotes too)
-    roles: tuple[tuple[Span, frozenset[str], frozenset[str], frozenset[int]], ...]  # person, role
-    # words, nationality, synonym groups of the roles
+    roles: tuple[tuple[Span, frozenset[str], frozenset[str], frozenset[int], frozenset[str]], ...]
+    # person, role words, nationality, synonym groups and head nouns of the roles
     quoted: tuple[tuple[int, int], ...]  # quotations' character ranges, in order, not overlapping
+    gender: dict[str, str] = field(default_factory=dict)  # name key -> "m" | "f" (see referents)
+    skip: tuple[tuple[int, int], ...] = ()  # credits, captions, headlines, datelines
+    sent_starts: tuple[int, ...] = ()  # token index of each sentence start
+    speech_subjects: frozenset[int] = frozenset()  # tokens that are the subject of a speech verb
+    topics: frozenset[int] = frozenset()  # tokens inside what a speech verb reports
 
     def inside(self, pos: int) -> bool:
         return within(pos, self.quoted)
-
-
-def within(pos: int, ranges: tuple[tuple[int, int], ...]) -> bool:
-    """`pos` falls in one of the sorted, disjoint character `ranges`."""
-    k = bisect.bisect_right(ranges, (pos, float("inf"))) - 1
-    return k >= 0 and ranges[k][0] <= pos < ranges[k][1]
-
-
-def same_line(a: Token, b: Token) -> bool:
-    """No line break between the two tokens: the parser's sentences sometimes run over one."""
-    lo, hi = sorted((a.i, b.i))
-    doc = a.doc  # (Doc.text is rebuilt on every access: look at the tokens in between instead)
-    return not any("\n" in doc[k].text for k in range(lo, hi))
 
 
 def _clip(span: Span, anchor: Token) -> Span:
@@ -108,13 +105,18 @@ def build_context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
     for e, label in clipped:
         if e[-1].lower_ in people and e[-1].pos_ == "PROPN":
             label = "PERSON"
-        spans.append(Span(doc, e.start, e.end, label=label))
+        span = _bare(Span(doc, e.start, e.end, label=label))
+        if len(span):
+            spans.append(span)
     covered = {t.i for s in spans for t in s}
     for t in doc:
         if t.pos_ != "PROPN" or t.i in covered or (t.dep_ in {"compound", "flat"} and t.head.i == t.i + 1):
             continue
         run = _proper_run(t)
         if any(x.i in covered for x in run):
+            continue
+        run = _bare(run)
+        if not len(run):
             continue
         if t.lower_ in people:  # a known person's name the recogniser missed in this one place
             spans.append(Span(doc, run.start, run.end, label="PERSON"))
@@ -127,10 +129,50 @@ def build_context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
     roles = []
     for s in names:
         if s.label_ == "PERSON":
-            words, nations = _role_words(s)
+            words, nations, heads = role_words(s)
             if words:
-                roles.append((s, frozenset(words), frozenset(nations), frozenset(_groups(set(words)))))
-    return Context(doc, names, by_token, tuple(roles), tuple(sorted(quoted)))
+                roles.append((s, frozenset(words), frozenset(nations), frozenset(groups_of(set(words))),
+                              frozenset(heads)))
+    gender = referents.genders(doc, [s for s in names if s.label_ in {"PERSON", UNKNOWN, "ORG"}])
+    names = tuple(Span(doc, s.start, s.end, label="PERSON") if s.label_ in {UNKNOWN, "ORG"}
+                  and referents.key(s) in gender and s[0].lower_ not in {"the", "a"} else s for s in names)
+    subjects, topics = _speech_parts(doc, quoted)
+    return Context(doc, names, by_token, tuple(roles), tuple(sorted(quoted)), gender,
+                   referents.non_prose(doc.text), tuple(s.start for s in doc.sents), subjects, topics)
+
+
+def _speech_parts(doc: Doc, quoted: list[tuple[int, int]]) -> tuple[frozenset[int], frozenset[int]]:
+    """Subjects of speech verbs, and the tokens of what those verbs report."""
+    marks = tuple(sorted(quoted))
+    subjects: set[int] = set()
+    topics: set[int] = set()
+    for t in doc:
+        if t.pos_ != "VERB" or t.lemma_ not in SPEECH_LEMMAS:
+            continue
+        subject = subject_of(t, marks)
+        if subject is None:
+            continue
+        subjects.add(subject.i)
+        for c in t.children:
+            if c.dep_ in {"ccomp", "xcomp"}:
+                topics.update(x.i for x in c.subtree)
+    topics -= subjects
+    return frozenset(subjects), frozenset(topics)
+
+
+def _bare(span: Span) -> Span:
+    """A name without a possessive ending, a headline verb, an article or a leading title:
+    "Trump’s" -> "Trump", "Lavrov Says" -> "Lavrov", "Goalkeeper Jan Novak" -> "Jan Novak"."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while end - start > 1 and (doc[start].lower_ in {"the", "a", "an"} or (
+            doc[start].lower_ in TITLE_WORDS | EXTRA_TITLES and doc[start + 1].pos_ == "PROPN"
+            and end - start > 2)):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].lower_ in HEADLINE_VERBS
+                           or doc[end - 1].lower_ in {"’s", "'s"}):
+        end -= 1
+    return Span(doc, start, end, label=span.label_)
 
 
 def subject_of(verb: Token, quoted: tuple[tuple[int, int], ...] = ()) -> Token | None:
@@ -230,8 +272,10 @@ def _proper_run(head: Token) -> Span:
 
 
 def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
-            reported: tuple[tuple[int, int], ...] = ()) -> Speaker:
+            reported: tuple[tuple[int, int], ...] = ()) -> Speaker | None:
     """The speaker whose subject head is `head`, resolved to a named mention when possible.
+
+    None when the subject is a thing that cannot speak and names no author ("a release said").
 
     `previous` is the speaker of the attribution before this one; `reported` are the spans of
     what earlier attributions reported, whose names are topics of speech, not candidates.
@@ -241,156 +285,68 @@ def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
         local = head.doc[head.i:head.i + 1]
     if head.lower_ in _RELATIVE and head.head.dep_ == "relcl":
         named = resolve(head.head.head, ctx, previous, reported)  # "Lee, who said": Lee speaks
-        return Speaker(named.text, named.start, named.end, local.start_char, local.end_char, named.how)
+        if named is None:
+            return None
+        return replace(named, local_start=local.start_char, local_end=local.end_char)
 
     def make(span: Span, how: str) -> Speaker:
         return Speaker(span.text, span.start_char, span.end_char, local.start_char, local.end_char, how)
 
+    if within(head.idx, ctx.skip) and head.is_upper:
+        later = next((e for e in ctx.names if e.start > head.i and e.sent.start == head.sent.start
+                      and not within(e.start_char, ctx.skip)), None)
+        if later is not None:  # "WASHINGTON — President Lee said": the parse took the dateline
+            return make(later, "name")
     name = _name_of(head, ctx)
-    if name is not None:
+    if name is not None and not is_title_only(name):
         return make(name, "name")
-    lower = head.lower_
-    if head.pos_ == "PRON" and lower in _PERSON_PRONOUNS | _GROUP_PRONOUNS:
-        found = _antecedent(head, ctx, previous, reported)
-        return make(found, "pronoun") if found is not None else make(local, "surface")
+    lower = PRONOUN_OF.get(head.lower_, head.lower_)
+    if head.pos_ == "PRON" and lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        found = antecedent(head, ctx, previous, reported)
+        if found is not None:
+            return make(found, "pronoun")
+        if lower == "they" and previous is not None and previous.how == "group" and previous.end <= head.idx:
+            return replace(previous, local_start=local.start_char, local_end=local.end_char)
+        return make(local, "surface")
+    if head.pos_ == "NOUN" and head.lemma_ in DOCUMENTS | OFFICES:
+        author = _author(head, ctx, previous, reported)
+        if author is None:
+            return None  # "a release", "the preliminary findings": nobody named speaks
+        return replace(author, local_start=local.start_char, local_end=local.end_char,
+                       how="office" if head.lemma_ in OFFICES else author.how)
     if head.pos_ in {"NOUN", "PROPN"}:
-        found = _role_bearer(local, head, ctx)
+        found = role_bearer(local, head, ctx)
         if found is not None:
             return make(found, "role")
+    if name is not None:
+        return make(name, "name")
     if head.pos_ == "PROPN":
-        return make(_proper_run(head), "name")
+        return make(_bare(_proper_run(head)) or _proper_run(head), "name")
+    if head.pos_ == "NOUN" and head.lower_ not in TITLE_WORDS | EXTRA_TITLES:
+        org = _group_name(head, ctx)
+        return make(org, "group") if org is not None else make(local, "group")
     return make(local, "surface")
 
 
-def _fits(ent: Span, pronoun: str) -> bool:
-    if ent.label_ == UNKNOWN:
-        return True
-    if pronoun in _PERSON_PRONOUNS:
-        return ent.label_ == "PERSON"
-    return ent.label_ in {"ORG", "GPE", "NORP"}
+def _author(head: Token, ctx: Context, previous: Speaker | None,
+            reported: tuple[tuple[int, int], ...]) -> Speaker | None:
+    """Whose document or office it is: "his letter", "NATO's assessment", "a release from the city"."""
+    for c in head.children:
+        if c.dep_ == "poss" or (c.dep_ == "compound" and c.pos_ == "PROPN"):
+            return resolve(c, ctx, previous, reported)
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in {"from", "by", "of"}:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.lemma_ not in DOCUMENTS:
+                return resolve(obj, ctx, previous, reported)
+    return None
 
 
-def _antecedent(pron: Token, ctx: Context, previous: Speaker | None,
-                reported: tuple[tuple[int, int], ...]) -> Span | None:
-    pos = pron.idx
-    lower = pron.lower_
-    near = tuple(r for r in reported if r[1] >= pos - _WINDOW)
-    fitting = [e for e in ctx.names if e.end_char <= pos and pos - e.start_char <= _WINDOW and _fits(e, lower)
-               and not any(s <= e.start_char < t for s, t in near)]
-    if previous is not None and previous.how != "surface" and previous.end <= pos:
-        anchor = max(previous.end, previous.local_end)
-        surname = previous.text.split()[-1]
-        others = [e for e in fitting if e.start_char >= anchor and e.text.split()[-1] != surname]
-        prev_span = ctx.doc.char_span(previous.start, previous.end, alignment_mode="expand")
-        if prev_span is not None and not others and _fits_text(prev_span, lower, ctx):
-            return prev_span
-    if not fitting:
-        return None
-    latest = fitting[-1]
-    # within the latest sentence that names anyone fitting, the grammatical subject is the topic
-    same_sentence = [e for e in fitting if e.sent.start == latest.sent.start and _is_subject(e)]
-    return same_sentence[-1] if same_sentence else latest
-
-
-def _fits_text(span: Span, pronoun: str, ctx: Context) -> bool:
-    ent = ctx.by_token.get(span[-1].i)
-    if ent is None:
-        return pronoun in _PERSON_PRONOUNS and span.root.pos_ == "PROPN"
-    return _fits(ent, pronoun)
-
-
-def _is_subject(ent: Span) -> bool:
-    tok = ent.root
-    for _ in range(3):
-        if tok.dep_ in _SUBJECT_DEPS:
-            return True
-        if tok.dep_ not in {"compound", "appos", "flat", "conj"}:
-            return False
-        tok = tok.head
-    return False
-
-
-def _is_nation(t: Token) -> bool:
-    """Whose role it is: "Utopian", "Utopia's", "the Lee campaign's" (told apart by the first letters)."""
-    return (t.ent_type_ in _NATIONALITY or (t.dep_ == "poss" and t.pos_ == "PROPN")
-            or (t.pos_ == "ADJ" and t.text[:1].isupper()))
-
-
-def _word(t: Token) -> str:
-    return t.lower_.removesuffix("’s").removesuffix("'s")
-
-
-def _role_words(ent: Span) -> tuple[list[str], list[str]]:
-    """Role words and nationality a PERSON mention carries: "Foreign Minister Ann Lee", "Ann Lee,
-    the minister", "Ann Lee (Utopia's top diplomat)"."""
-    doc = ent.doc
-    toks: list[Token] = []
-    j = ent.start - 1
-    while j >= 0 and doc[j].pos_ in {"PROPN", "NOUN", "ADJ", "PART"} and same_line(doc[j], ent[0]) \
-            and doc[j].head.i >= ent.start - 1 and doc[j].i not in ent and not doc[j].is_punct:
-        toks.append(doc[j])
-        j -= 1
-    root = ent.root
-    for child in root.children:
-        if child.dep_ == "appos" and child.i >= ent.end and child.pos_ in {"NOUN", "PROPN"}:
-            toks.extend(t for t in child.subtree if t.i <= child.i)
-    if root.dep_ == "appos" and root.head.i < ent.start and root.head.pos_ in {"NOUN", "PROPN"}:
-        toks.extend(t for t in root.head.subtree if t.i <= root.head.i)
-    if ent.end + 1 < len(doc) and doc[ent.end].text == "(":
-        inner = [t for t in doc[ent.end + 1:min(len(doc), ent.end + 9)]]
-        close = next((k for k, t in enumerate(inner) if t.text == ")"), None)
-        if close is not None:
-            toks.extend(inner[:close])
-    toks = [t for t in toks if t.pos_ in {"NOUN", "PROPN", "ADJ"} and t.ent_type_ != "PERSON"]
-    nations = [_word(t) for t in toks if _is_nation(t)]
-    return [_word(t) for t in toks if not _is_nation(t)], nations
-
-
-def _groups(words: set[str] | frozenset[str]) -> set[int]:
-    return {n for n, (names, spellings) in enumerate(ROLE_GROUPS)
-            if names & words or any(s <= words for s in spellings)}
-
-
-def _same_nation(a: str, b: str) -> bool:
-    return a[:4] == b[:4]
-
-
-def _score(key: str, mods: set[str], groups: set[int], nations: set[str], words: frozenset[str],
-           theirs: frozenset[str], their_groups: frozenset[int]) -> float:
-    """0 when the role does not fit; more when modifiers ("foreign") and nationality fit too."""
-    if key not in words and not groups & their_groups:
-        return 0.0
-    score = 1.0 + (len(mods & words) / len(mods) if mods else 0.0)
-    if nations and theirs:
-        agree = any(_same_nation(a, b) for a in nations for b in theirs)
-        score += 1.0 if agree else -1.0
-    return score
-
-
-def _role_bearer(local: Span, head: Token, ctx: Context) -> Span | None:
-    """The named person whose mention carried the role that `local` ("the minister") names."""
-    key = _word(head)
-    owned = {d.i for t in local if t.dep_ == "poss" for d in t.subtree}  # "Utopia's" in "Utopia's envoy"
-    mods, nations = set(), set()
-    for t in local:
-        if t.i == head.i or t.pos_ not in {"NOUN", "PROPN", "ADJ"}:
-            continue
-        if _is_nation(t):
-            nations.add(_word(t))
-        elif t.i not in owned and t.lower_ not in ROLE_ADJ:
-            mods.add(_word(t))
-    pos = local.start_char
-    best: tuple[float, int, Span] | None = None
-    groups = _groups(mods | {key})
-    for ent, words, theirs, their_groups in ctx.roles:
-        score = _score(key, mods, groups, nations, words, theirs, their_groups)
-        if score <= 0 or ent.start <= head.i < ent.end:
-            continue
-        rank = (score, ent.start_char if ent.start_char < pos else -ent.start_char, ent)
-        if best is None or rank[:2] > best[:2]:
-            best = rank
-    if best is None:
-        return None
-    surname = best[2][-1].lower_
-    same = [e for e in ctx.names if e.label_ == "PERSON" and e.end_char <= pos and e[-1].lower_ == surname]
-    return same[-1] if same else best[2]
+def _group_name(head: Token, ctx: Context) -> Span | None:
+    """The organisation a group noun stands for: "the union" after "the Dorvik Dockworkers Union"."""
+    word = head.lower_
+    pos = head.idx
+    for e in reversed(ctx.names):
+        if e.end_char <= pos and e.label_ in {"ORG", "GPE"} and e[-1].lower_ == word and not within(e.start_char, ctx.skip):
+            return e
+    return None

@@ -74,12 +74,22 @@ def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec],
 
     Returns (sections, statements in all). `window` = (first, last) keeps only those statements,
     in reading order, and word diffs are computed only for what is kept: on a story of
-    hundreds of quotes the diffs are most of the page's cost."""
+    hundreds of quotes the diffs are most of the page's cost. One card per canonical entity:
+    "Lavrov" and "Sergey Lavrov" are one speaker when both link to one entity, shown under the
+    longest name written for it; speakers with no entity are keyed by their words."""
     speakers: dict[str, Rec] = {}
 
-    def section(name: str | None) -> Rec:
-        key = (name or "unknown speaker").strip()
-        return speakers.setdefault(key.lower(), {"speaker": key, "statements": [], "count": 0})
+    def speaker_key(rec: Rec) -> str:
+        if rec.get("speaker_entity"):
+            return rec["speaker_entity"]
+        return (rec.get("speaker") or "unknown speaker").strip().lower()
+
+    def section(rec: Rec) -> Rec:
+        name = (rec.get("speaker") or "unknown speaker").strip()
+        sec = speakers.setdefault(speaker_key(rec), {"speaker": name, "statements": [], "count": 0})
+        if len(name) > len(sec["speaker"]):
+            sec["speaker"] = name
+        return sec
 
     grouped: set[str] = set()
     for g in story.get("quote_groups") or []:
@@ -90,15 +100,17 @@ def _quote_sections(story: Rec, quotes: Sequence[Rec], articles: dict[str, Rec],
             renderings.append({"citation": cite(a, r["article_id"], r["start"], r["end"]), "text": r["text"],
                                "diff": r.get("diff") or [], "flags": r.get("flags") or [],
                                "changed": r["article_id"] in (g.get("meaning_changed") or [])})
-        sec = section(g.get("speaker"))
+        sec = section(g)
         sec["statements"].append({"id": g["id"], "text": g["text"], "renderings": renderings})
         sec["count"] += len(renderings)
     loose: dict[str, list[Rec]] = defaultdict(list)
     for q in quotes:
         if q["id"] not in grouped and q["article_id"] in articles:
-            loose[(q.get("speaker") or "unknown speaker").strip().lower()].append(q)
+            loose[speaker_key(q)].append(q)
     for items in loose.values():
-        sec = section(items[0].get("speaker"))
+        sec = section(items[0])
+        for q in items[1:]:
+            section(q)
         used: set[int] = set()
         for i, q in enumerate(items):  # no compare stage output: pair renderings by word overlap
             if i in used:
@@ -298,8 +310,10 @@ def article_spans(article_id: str, quotes: Iterable[Rec], figures: Iterable[Rec]
     for q in quotes:
         if q["article_id"] == article_id:
             who = q.get("speaker") or "unknown speaker"
-            spans.append({"start": q["start"], "end": q["end"], "kind": "quote", "title": f"{q['kind']} quote: {who}",
-                          "anchor": q["id"]})
+            for n, (start, end) in enumerate(q.get("parts") or [(q["start"], q["end"])]):
+                # a statement split around its attribution is highlighted part by part, anchored once
+                spans.append({"start": start, "end": end, "kind": "quote", "title": f"{q['kind']} quote: {who}",
+                              **({"anchor": q["id"]} if n == 0 else {})})
             if q.get("speaker_start") is not None and q.get("speaker_end") is not None:
                 spans.append({"start": q["speaker_start"], "end": q["speaker_end"], "kind": "speaker",
                               "title": f"speaker: {who}"})
