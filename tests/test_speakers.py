@@ -157,6 +157,6 @@ def test_one_speaker_card_per_canonical_entity():
               quote(3, "Lavrov", "e-lavrov"), quote(4, "Ilse Brandvold", "e-brandvold"),
               quote(5, "Brandvold", "e-brandvold"), quote(6, "officials", None), quote(7, "Officials", None)]
     articles = {q["article_id"]: {"id": q["article_id"], "source": "x", "title": "t"} for q in quotes}
-    cards = views._quote_sections({"quote_groups": []}, quotes, articles)
+    cards, _ = views._quote_sections({"quote_groups": []}, quotes, articles)
     assert sorted((c["speaker"], c["count"]) for c in cards) == [
         ("Ilse Brandvold", 2), ("Sergey Lavrov", 3), ("officials", 2)]

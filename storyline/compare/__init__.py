@@ -11,7 +11,7 @@ from typing import Sequence
 
 from ..records import Article, Copy, EntityMention, Event, Figure, Quote, Sentence, Story
 from .claims import ClaimParams, Judge, build_claims
-from .conflicts import PLACE_LABELS, claim_conflicts, settle_status
+from .conflicts import claim_conflicts, settle_status
 from .pairs import judge
 from .profile import profiles
 from .quotes import quote_groups
@@ -72,8 +72,9 @@ def compare_story(
 
         embed = default_embed
     if judge_pairs is None:
-        places = {m.text for m in records.mentions if m.label in PLACE_LABELS and len(m.text) > 1}
-        judge_pairs = lambda pairs: judge(pairs, same=params.same, places=places)  # noqa: E731
+        # places are compared after grouping, as canonical entities (conflicts.place_conflicts):
+        # masking every place of a story would make unrelated sentences read alike
+        judge_pairs = lambda pairs: judge(pairs, same=params.same)  # noqa: E731
     embed = _cached(embed)
     articles = {a.id: a for a in records.articles}
     ids = [a.id for a in records.articles]
@@ -82,7 +83,7 @@ def compare_story(
     independence = independent_groups(ids, copies, {a.id: a.source for a in records.articles})
     units = story_units(records.articles, records.sentences, records.quotes, records.figures)
     claims = build_claims(records.story.id, units, unit_vectors(units, embed), independence, params, judge_pairs, embed)
-    conflicts = claim_conflicts(claims, records.figures, records.events, records.mentions, articles)
+    conflicts = claim_conflicts(claims, records.figures, records.events, records.mentions, articles, embed)
     settle_status(claims, conflicts, independence)
     statements: dict[str, int] = {}
     for u in units:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..records import Article, Claim, Conflict, ConflictValue, EntityMention, Event, Figure, Variant
-from .units import negations
+from .units import negations, words
 
 def _head(figure: Figure) -> str | None:
     """The counted noun's head, singular: "displaced people" and "people" count the same thing."""
@@ -82,7 +82,7 @@ def _overlap(values: set[tuple[float, float]]) -> bool:
     return all(a[1] >= b[0] and b[1] >= a[0] for k, a in enumerate(vals) for b in vals[k + 1 :])
 
 
-def _conflict(about: str, figures: Sequence[Figure], articles: dict[str, Article], claim_id: str) -> Conflict:
+def _conflict(about: str, figures: Sequence[Figure], articles: dict[str, Article], claim_id: str | None) -> Conflict:
     values = [ConflictValue(value=list(f.value) if isinstance(f.value, (list, tuple)) else f.value, text=f.text,
                             article_id=f.article_id, attributed_to=f.attributed_to,
                             date=articles[f.article_id].published, start=f.start, end=f.end) for f in figures]
@@ -90,22 +90,36 @@ def _conflict(about: str, figures: Sequence[Figure], articles: dict[str, Article
     return Conflict(about=about, values=values, kind="figure", update=_reads_as_update(values), claim_id=claim_id)
 
 
+def _day(date: str):
+    from datetime import date as calendar
+
+    try:
+        return calendar.fromisoformat(date[:10])
+    except ValueError:
+        return None
+
+
 def _reads_as_update(values: Sequence[ConflictValue]) -> bool:
     """Values that change in one direction as the days pass read as a count being revised (a
-    toll rising, an offer improving): every value dated, each date carrying one value, and the
-    sequence of values in date order never turning back. Two values on one day, or a value
-    that returns after another was given, is sources disagreeing."""
+    toll rising, an offer improving): every value dated, and the values in date order (an
+    article's own values in its reading order) never turning back. Different values on one day
+    from two articles, or from two named authorities within a day of each other (a union's count
+    against the port's), or a value that returns after another was given, is sources disagreeing."""
     if any(v.date is None for v in values):
         return False
-    authorities = {v.attributed_to.lower() for v in values if v.attributed_to}
-    if len(authorities) >= 2 and len({_interval(v.value) for v in values}) >= 2:
-        return False  # two named authorities giving their own counts: a disagreement, whatever the days
-    by_day: dict[str, set[tuple[float, float]]] = {}
-    for v in values:
-        by_day.setdefault(v.date, set()).add(_interval(v.value))
-    if len(by_day) < 2 or any(len(found) > 1 for found in by_day.values()):
+    for i, a in enumerate(values):
+        for b in values[i + 1:]:
+            if _interval(a.value) == _interval(b.value) or a.article_id == b.article_id:
+                continue
+            if a.date == b.date:
+                return False
+            da, db = _day(a.date), _day(b.date)
+            named = a.attributed_to and b.attributed_to and a.attributed_to.lower() != b.attributed_to.lower()
+            if named and da and db and abs((da - db).days) <= 1:
+                return False
+    steps = [_interval(v.value) for v in sorted(values, key=lambda v: (v.date, v.start or 0))]
+    if len({v.date for v in values}) < 2:
         return False
-    steps = [next(iter(by_day[day])) for day in sorted(by_day)]
     seen = [steps[0]]
     for value in steps[1:]:
         if value != seen[-1]:
@@ -188,8 +202,12 @@ def place_conflicts(claims: Sequence[Claim], mentions: Sequence[EntityMention],
             inside = [m for m in by_article.get(v.article_id, ()) if v.start <= m.start and m.end <= v.end]
             ids = frozenset(e.id for m in inside if (e := index.at(m.article_id, m.start, m.end)))
             if ids and v.article_id not in named:
-                named[v.article_id] = (ids, ", ".join(dict.fromkeys(m.text for m in inside)), inside[0])
-        clashing = {a for a in named for b in named if a != b and not named[a][0] & named[b][0]}
+                spoken = {w.lower() for w in words(v.text)} - {w.lower() for m in inside for w in words(m.text)}
+                named[v.article_id] = (ids, ", ".join(dict.fromkeys(m.text for m in inside)), inside[0], spoken)
+        # a place is the locus of the claim only when the rest of the wording is close: verified
+        # paraphrases often name different places in passing
+        clashing = {a for a in named for b in named if a != b and not named[a][0] & named[b][0]
+                    and _jaccard(named[a][3], named[b][3]) >= SAME_EVENT_WORDS}
         if claim.sources < 2 or len({named[a][0] for a in clashing}) < 2:
             continue
         values = [ConflictValue(value=named[a][1], text=named[a][1], article_id=a, date=articles[a].published,
@@ -198,10 +216,57 @@ def place_conflicts(claims: Sequence[Claim], mentions: Sequence[EntityMention],
     return out
 
 
+SAME_EVENT_WORDS = 0.5  # word overlap, places aside, that makes two variants one located event
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+QUANTITY_CONTEXT = 0.45  # cosine of the sentences around two figures that count the same noun
+
+
+def quantity_conflicts(figures: Sequence[Figure], articles: dict[str, Article], embed) -> list[Conflict]:
+    """Figures that name the same counted noun and unit, in sentences about the same thing, with
+    values that cannot all hold ("100,000-120,000 soldiers" per NATO, "130,000 soldiers" per the US).
+
+    Two outlets often give a count in sentences the same-claim model cannot pair (one says who
+    massed them, the other who estimates them); the counted noun says they measure one quantity.
+    Figures that name no noun are compared only inside verified claims (figure_conflicts)."""
+    group = sorted((f for f in figures if f.article_id in articles and _head(f)),
+                   key=lambda f: (articles[f.article_id].published or "", f.article_id, f.start))
+    if len({f.article_id for f in group}) < 2:
+        return []
+    vectors = embed([_context(f, articles[f.article_id].text) for f in group])
+    sim = vectors @ vectors.T
+    out, used = [], set()
+    for i, f in enumerate(group):
+        if i in used:
+            continue
+        members = [i]
+        for j in range(i + 1, len(group)):
+            g = group[j]
+            if j in used or (g.unit or "") != (f.unit or "") or _head(g) != _head(f) or sim[i, j] < QUANTITY_CONTEXT:
+                continue
+            if all(group[m].article_id != g.article_id or _interval(group[m].value) == _interval(g.value) for m in members):
+                members.append(j)
+        values = {_interval(group[m].value) for m in members}
+        if len({group[m].article_id for m in members}) < 2 or len(values) < 2 or _overlap(values):
+            continue
+        used.update(members)
+        about = (f.counts or "value") + (f" ({f.unit})" if f.unit else "")
+        out.append(_conflict(about, [group[m] for m in members], articles, None))
+    return out
+
+
 def claim_conflicts(claims: Sequence[Claim], figures: Sequence[Figure], events: Sequence[Event],
-                    mentions: Sequence[EntityMention], articles: dict[str, Article]) -> list[Conflict]:
-    """Every conflict of a story, each tied to the verified claim it comes from."""
-    return (figure_conflicts(claims, figures, articles) + statement_conflicts(claims, articles)
+                    mentions: Sequence[EntityMention], articles: dict[str, Article], embed) -> list[Conflict]:
+    """Every conflict of a story; those found inside a verified claim name it."""
+    in_claims = figure_conflicts(claims, figures, articles)
+    seen = {frozenset((v.article_id, v.start) for v in c.values) for c in in_claims}
+    quantities = [c for c in quantity_conflicts(figures, articles, embed)
+                  if frozenset((v.article_id, v.start) for v in c.values) not in seen]
+    return (in_claims + quantities + statement_conflicts(claims, articles)
             + date_conflicts(claims, events, articles) + place_conflicts(claims, mentions, articles))
 
 

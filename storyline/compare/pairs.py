@@ -121,9 +121,23 @@ def days(text: str) -> set[str]:
     return {m.group(0).lower()[:3] for m in _MONTH_OR_DAY.finditer(text)} - _RELATIVE_DAYS
 
 
+CLOSE_WORDING = 0.5  # word-set overlap from which a lost "not" is a disagreement, not a paraphrase
+
+
+STEM = 4  # words compared by their first letters: "fail"/"failed", "neglect"/"negligence"
+
+
+def _close(a: str, b: str) -> bool:
+    wa, wb = {w.lower()[:STEM] for w in words(a)}, {w.lower()[:STEM] for w in words(b)}
+    return len(wa & wb) / max(1, len(wa | wb)) >= CLOSE_WORDING
+
+
 def differing_detail(a: str, b: str, places: Sequence[str] = ()) -> str | None:
-    """Which detail two tellings of one claim state differently: figure, date, place or negation."""
-    if negations(a) % 2 != negations(b) % 2:
+    """Which detail two tellings of one claim state differently: figure, date, place or negation.
+
+    Paraphrases move negations freely ("not only X but also Y", "no state may" / "states should
+    not"), so a negation counts only between closely worded tellings."""
+    if negations(a) % 2 != negations(b) % 2 and _close(a, b):
         return "negation"
     na, nb = numbers(a), numbers(b)
     if na and nb and not (na & nb):
