@@ -411,3 +411,23 @@ def test_a_long_title_and_name_between_the_quotation_and_its_verb(run):
             "Ana Kovac said Monday.")
     q = one(run(text), "direct", "whoever did this")
     assert (q.speaker, q.cue) == ("Ana Kovac", "said")
+
+
+# --- the record -----------------------------------------------------------------------------
+
+
+def test_a_quote_record_checks_its_own_ranges():
+    from storyline.records import Quote
+
+    ok = Quote(id="q", article_id="a", text="A B", kind="direct", start=0, end=20, parts=[(0, 5), (15, 20)])
+    assert ok.spans() == [(0, 5), (15, 20)]
+    bad = [dict(kind="direct", parts=[(15, 20), (0, 5)]),  # out of order
+           dict(kind="direct", parts=[(0, 12), (10, 20)]),  # overlapping
+           dict(kind="direct", parts=[(2, 5), (15, 20)]),  # not starting at start
+           dict(kind="direct", marked=[(3, 6)]),  # marked words belong to reported speech only
+           dict(kind="indirect", marked=[(18, 25)]),  # outside the quote
+           dict(kind="quoted"),  # not a kind
+           dict(kind="direct", speaker_start=3)]  # half a speaker range
+    for fields in bad:
+        with pytest.raises(ValueError):
+            Quote(id="q", article_id="a", text="x", start=0, end=20, **fields)

@@ -24,6 +24,7 @@ PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"it", "they"})
 PRONOUN_OF = {"his": "he", "him": "he", "her": "she", "its": "it", "their": "they", "them": "they"}
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_TITLES = TITLE_WORDS | EXTRA_TITLES
 _WINDOW = 2500  # characters back in which a pronoun looks for its antecedent
 # salience weights, checked on PolNeAR train with bench/quotes.py --splits train
 WEIGHTS = {"distance": 0.5, "speech": 1.0, "subject": 0.5, "topic": 1.5, "gender": 1.0}
@@ -32,7 +33,7 @@ WEIGHTS = {"distance": 0.5, "speech": 1.0, "subject": 0.5, "topic": 1.5, "gender
 def is_title_only(span: Span) -> bool:
     """ "Foreign Minister", "The Prime Minister": a capitalised office with no name in it."""
     words = [t for t in span if t.is_alpha and t.lower_ not in {"the", "a", "an"}]
-    return bool(words) and all(t.lower_ in TITLE_WORDS | EXTRA_TITLES for t in words)
+    return bool(words) and all(t.lower_ in _TITLES for t in words)
 
 
 def fits(ent: Span, pronoun: str, ctx) -> bool:

@@ -31,6 +31,7 @@ import bisect
 import re
 from dataclasses import replace
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from ..records import Article, Quote
@@ -71,7 +72,7 @@ def extract_quotes(article: Article, doc: Doc) -> list[Quote]:
 def find_attributions(text: str, doc: Doc) -> list[Found]:
     """All statements with cue token, speaker (resolved and local) and attribution group."""
     spans = quoted_spans(text)
-    starts = [t.idx for t in doc]
+    starts = doc.to_array(IDX).tolist() if len(doc) else []  # token offsets, for bisecting
     marks = cues.marks_of(spans)
     ctx = build_context(doc, list(marks))
     found: list[Found] = []
@@ -171,7 +172,8 @@ def _indirect(doc: Doc, ctx: Context, quotes: list[Found], text: str) -> list[Fo
     direct = sorted((f.start, f.end) for f in quotes if f.kind == "direct")
     quoting = {f.cue_i for f in quotes if f.kind == "direct" and f.cue_i is not None}
     out: list[Found] = []
-    for t in doc:
+    for i in ctx.verbs:
+        t = doc[i]
         if ctx.inside(t.idx) or _embedded_speech(t):
             continue
         if t.lower_ == "according":

@@ -24,7 +24,11 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import LEMMA, LOWER, POS, SENT_START
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc, Span, Token
+
+from .lexicon import SPEECH_LEMMAS
 
 HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f",
               "lady": "f", "dame": "f", "madam": "f", "madame": "f"}
@@ -72,6 +76,33 @@ def within(pos: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return k >= 0 and ranges[k][0] <= pos < ranges[k][1]
 
 
+def speech_verbs(doc: Doc) -> tuple[int, ...]:
+    """Indices of speech verbs and of "according", read off the token arrays in one step (a loop
+    over Token objects costs more than the rest of quote extraction)."""
+    if not len(doc):
+        return ()
+    strings = doc.vocab.strings
+    lemmas = {strings.add(w) for w in SPEECH_LEMMAS}
+    according, verb = strings.add("according"), POS_IDS["VERB"]
+    rows = doc.to_array([POS, LEMMA, LOWER]).tolist()
+    return tuple(i for i, (pos, lemma, low) in enumerate(rows) if (pos == verb and lemma in lemmas) or low == according)
+
+
+def proper_nouns(doc: Doc) -> list[int]:
+    """Indices of the proper nouns, from the token array."""
+    if not len(doc):
+        return []
+    propn = POS_IDS["PROPN"]
+    return [i for i, pos in enumerate(doc.to_array(POS).tolist()) if pos == propn]
+
+
+def sentence_starts(doc: Doc) -> tuple[int, ...]:
+    """Token index of every sentence start, from the token array."""
+    if not len(doc):
+        return ()
+    return tuple(i for i, f in enumerate(doc.to_array([SENT_START]).tolist()) if f == 1 or i == 0)
+
+
 def key(span: Span | Token) -> str:
     """The word a person is known by across an article: the last word of the name."""
     last = span[-1] if isinstance(span, Span) else span
@@ -86,7 +117,7 @@ def first_names() -> dict[str, str]:
     return json.loads(FIRST_NAMES.read_text(encoding="utf-8"))["names"]
 
 
-def pronoun_evidence(doc: Doc, people: list[Span]) -> dict[str, Counter]:
+def pronoun_evidence(doc: Doc, people: list[Span], starts: tuple[int, ...] | None = None) -> dict[str, Counter]:
     """Per name key, the gendered pronouns that can only mean that person.
 
     A pronoun counts for the subject of its sentence when the subject is the only person named in
@@ -94,16 +125,17 @@ def pronoun_evidence(doc: Doc, people: list[Span]) -> dict[str, Counter]:
     a subject, a possessive or a reflexive (an object, "Lee scolded him", is someone else). A pronoun opening
     the next sentence is left out: that is the very case resolution has to decide.
     """
+    starts = sentence_starts(doc) if starts is None else starts
     by_sent: dict[int, list[Span]] = defaultdict(list)
     for p in people:
-        by_sent[p.sent.start].append(p)
+        by_sent[bisect.bisect_right(starts, p.start)].append(p)
     counts: dict[str, Counter] = defaultdict(Counter)
-    for start, named in by_sent.items():
+    for n, named in by_sent.items():
         subjects = [p for p in named if p.root.dep_ in {"nsubj", "nsubjpass"}]
         if not subjects:
             continue
         first = min(subjects, key=lambda p: p.start)
-        for t in doc[first.end:first.sent.end]:
+        for t in doc[first.end:starts[n] if n < len(starts) else len(doc)]:
             g = PRONOUN_GENDER.get(t.lower_)
             if g is not None and t.pos_ == "PRON" and (t.dep_ in _COREFERENT_DEPS or t.lower_.endswith("self")):
                 if all(key(p) == key(first) for p in named if p.end <= t.i):
@@ -112,7 +144,7 @@ def pronoun_evidence(doc: Doc, people: list[Span]) -> dict[str, Counter]:
     return counts
 
 
-def genders(doc: Doc, people: list[Span]) -> dict[str, str]:
+def genders(doc: Doc, people: list[Span], starts: tuple[int, ...] | None = None) -> dict[str, str]:
     """Name key -> "m" | "f" where the article (or the first-name table) says so."""
     votes: dict[str, Counter] = defaultdict(Counter)
     table = first_names()
@@ -129,7 +161,7 @@ def genders(doc: Doc, people: list[Span]) -> dict[str, str]:
                 votes[k][GENDERED[t.lower_]] += 3
         if p[0].lower_ in table and (len(p) > 1 or p[0].ent_type_ == "PERSON"):
             votes[k][table[p[0].lower_]] += 2  # "Ana Lee", or "Kevin" alone
-    for k, c in pronoun_evidence(doc, people).items():
+    for k, c in pronoun_evidence(doc, people, starts).items():
         votes[k].update(c)
     out = {}
     for k, c in votes.items():

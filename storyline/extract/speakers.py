@@ -36,6 +36,7 @@ from .names import HEADLINE_VERBS, TITLE_WORDS
 from .roles import groups_of, role_bearer, role_words, same_line
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_TITLES = TITLE_WORDS | EXTRA_TITLES
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "prep"})
 _RELATIVE = frozenset({"who", "which", "that"})
 
@@ -67,6 +68,7 @@ class Context:
     sent_starts: tuple[int, ...] = ()  # token index of each sentence start
     speech_subjects: frozenset[int] = frozenset()  # tokens that are the subject of a speech verb
     topics: frozenset[int] = frozenset()  # tokens inside what a speech verb reports
+    verbs: tuple[int, ...] = ()  # speech verbs and "according", in order
 
     def inside(self, pos: int) -> bool:
         return within(pos, self.quoted)
@@ -109,8 +111,8 @@ def build_context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
         if len(span):
             spans.append(span)
     covered = {t.i for s in spans for t in s}
-    for t in doc:
-        if t.pos_ != "PROPN" or t.i in covered or (t.dep_ in {"compound", "flat"} and t.head.i == t.i + 1):
+    for t in (doc[i] for i in referents.proper_nouns(doc)):
+        if t.i in covered or (t.dep_ in {"compound", "flat"} and t.head.i == t.i + 1):
             continue
         run = _proper_run(t)
         if any(x.i in covered for x in run):
@@ -133,22 +135,25 @@ def build_context(doc: Doc, quoted: list[tuple[int, int]]) -> Context:
             if words:
                 roles.append((s, frozenset(words), frozenset(nations), frozenset(groups_of(set(words))),
                               frozenset(heads)))
-    gender = referents.genders(doc, [s for s in names if s.label_ in {"PERSON", UNKNOWN, "ORG"}])
+    sent_starts = referents.sentence_starts(doc)
+    gender = referents.genders(doc, [s for s in names if s.label_ in {"PERSON", UNKNOWN, "ORG"}], sent_starts)
     names = tuple(Span(doc, s.start, s.end, label="PERSON") if s.label_ in {UNKNOWN, "ORG"}
                   and referents.key(s) in gender and s[0].lower_ not in {"the", "a"} else s for s in names)
-    subjects, topics = _speech_parts(doc, quoted)
+    verbs = referents.speech_verbs(doc)
+    subjects, topics = _speech_parts(doc, quoted, verbs)
     return Context(doc, names, by_token, tuple(roles), tuple(sorted(quoted)), gender,
-                   referents.non_prose(doc.text), tuple(s.start for s in doc.sents), subjects, topics)
+                   referents.non_prose(doc.text), sent_starts, subjects, topics, verbs)
 
 
-def _speech_parts(doc: Doc, quoted: list[tuple[int, int]]) -> tuple[frozenset[int], frozenset[int]]:
+def _speech_parts(doc: Doc, quoted: list[tuple[int, int]], verbs: tuple[int, ...]) -> tuple[frozenset[int], frozenset[int]]:
     """Subjects of speech verbs, and the tokens of what those verbs report."""
     marks = tuple(sorted(quoted))
     subjects: set[int] = set()
     topics: set[int] = set()
-    for t in doc:
-        if t.pos_ != "VERB" or t.lemma_ not in SPEECH_LEMMAS:
-            continue
+    for i in verbs:
+        t = doc[i]
+        if t.pos_ != "VERB":
+            continue  # "according"
         subject = subject_of(t, marks)
         if subject is None:
             continue
@@ -166,7 +171,7 @@ def _bare(span: Span) -> Span:
     start, end = span.start, span.end
     doc = span.doc
     while end - start > 1 and (doc[start].lower_ in {"the", "a", "an"} or (
-            doc[start].lower_ in TITLE_WORDS | EXTRA_TITLES and doc[start + 1].pos_ == "PROPN"
+            doc[start].lower_ in _TITLES and doc[start + 1].pos_ == "PROPN"
             and end - start > 2)):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].lower_ in HEADLINE_VERBS
@@ -322,7 +327,7 @@ def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
         return make(name, "name")
     if head.pos_ == "PROPN":
         return make(_bare(_proper_run(head)) or _proper_run(head), "name")
-    if head.pos_ == "NOUN" and head.lower_ not in TITLE_WORDS | EXTRA_TITLES:
+    if head.pos_ == "NOUN" and head.lower_ not in _TITLES:
         org = _group_name(head, ctx)
         return make(org, "group") if org is not None else make(local, "group")
     return make(local, "surface")
