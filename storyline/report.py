@@ -52,7 +52,7 @@ def _citations(story: dict[str, Any]) -> list[dict[str, Any]]:
 def render(data: dict[str, Any], title: str = "storyline report") -> str:
     """The report page for an export (`export.build` output)."""
     articles = {a["id"]: a for a in data.get("articles", [])}
-    copies, quotes, events = data.get("copies", []), data.get("quotes", []), data.get("events", [])
+    copies, quotes = data.get("copies", []), data.get("quotes", [])
     by_article: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for section in ("quotes", "figures", "events"):
         for item in data.get(section, []):
@@ -68,7 +68,7 @@ def render(data: dict[str, Any], title: str = "storyline report") -> str:
         for aid in s["article_ids"]:
             member_of[aid].append((s["id"], s.get("title") or s["id"]))
 
-    stories = [views.story_view(s, articles, copies, quotes, events) for s in data.get("stories", [])]
+    stories = [views.story_view(s, articles, copies, quotes) for s in data.get("stories", [])]
     cited: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for s in stories:
         for c in _citations(s):

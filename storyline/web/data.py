@@ -50,8 +50,8 @@ def story(store: Store, story_id: str, page: int = 1) -> dict | None:
     where, params = _in(ids)
     copies = as_dict(store.copies_touching(ids))
     quotes = as_dict(store.get(Quote, where, params, order="article_id, start"))
-    events = as_dict(store.get(Event, where, params, order="article_id, start"))
-    return views.story_view(s, articles, copies, quotes, events, page=max(page, 1))
+    # summary, timeline and conflicts carry their own offsets: the story page reads no events
+    return views.story_view(s, articles, copies, quotes, page=max(page, 1))
 
 
 def article(store: Store, article_id: str, cited: tuple[int, int] | None = None) -> dict | None:

@@ -226,7 +226,7 @@ def _window(page: int | None, size: int) -> tuple[int, int] | None:
 
 
 def story_view(story: Rec, articles: dict[str, Rec], copies: Sequence[Rec], quotes: Sequence[Rec],
-               events: Sequence[Rec], max_claims: int = 80, page: int | None = None) -> Rec:
+               max_claims: int = 80, page: int | None = None) -> Rec:
     """Everything the story page shows. `articles` holds at least this story's articles (with text).
 
     With `page` (the web app), the claims, quote statements and articles are cut into pages of
