@@ -287,43 +287,32 @@ def bench_speed(pool, n_stories):
     print(f"{n_stories} stories x 10 articles on 2 processes: {took:.1f}s ({took / n_stories * 1000:.0f}s per 1,000 stories)")
 
 
-class SweepJudge:
-    """The same-claim judge with the model's probabilities remembered, so that several thresholds
-    can be compared on one set of model calls."""
+class RememberingModel:
+    """The same-claim model with its probabilities remembered, so that several thresholds can be
+    compared on one set of model calls (the relation rules stay those of `pairs.judge`)."""
 
     def __init__(self) -> None:
         from storyline.compare.pairs import default_model
 
         self.model = default_model()
         self.memo: dict[tuple[str, str], float] = {}
-        self.same = 0.5
 
-    def _probs(self, pairs):
+    def probabilities(self, pairs):
         todo = [p for p in dict.fromkeys(pairs) if p not in self.memo]
         for p, value in zip(todo, self.model.probabilities(todo)):
             self.memo[p] = float(value)
-        return [self.memo[p] for p in pairs]
-
-    def __call__(self, pairs):
-        from storyline.compare.pairs import PairJudgement, differing_detail, neutral
-
-        out = []
-        for (a, b), p in zip(pairs, self._probs(list(pairs))):
-            detail = differing_detail(a, b)
-            if detail and self._probs([(neutral(a), neutral(b))])[0] >= self.same:
-                out.append(PairJudgement(p, "conflicting", detail))
-            else:
-                out.append(PairJudgement(p, "same" if p >= self.same and not detail else "different"))
-        return out
+        return np.array([self.memo[p] for p in pairs])
 
 
 def sweep(records, gold, by_ref, thresholds):
     from storyline.compare import ClaimParams
 
-    judge = SweepJudge()
+    from storyline.compare.pairs import judge
+
+    model = RememberingModel()
     for t in thresholds:
-        judge.same = t
-        compared = [compare_story(r, params=ClaimParams(same=t), judge_pairs=judge) for r in records]
+        compared = [compare_story(r, params=ClaimParams(same=t), judge_pairs=lambda pairs, t=t: judge(pairs, model, t))
+                    for r in records]
         print(f"\n--- same-claim threshold {t}")
         bench_examples(gold, by_ref, compared)
 

@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..embed import unpack
+from ..embed import DIMENSIONS, unpack
 from ..records import Article, Copy, Figure, Quote, Sentence
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -114,7 +114,7 @@ def trimmed(text: str, start: int, end: int) -> str:
 def unit_vectors(units: Sequence[Unit], embed: Embed) -> np.ndarray:
     """One unit vector per unit: stored sentence vectors where present, the model for the rest."""
     missing = [i for i, u in enumerate(units) if u.vector is None]
-    out = np.zeros((len(units), 384), dtype=np.float32)
+    out = np.zeros((len(units), DIMENSIONS), dtype=np.float32)
     if missing:
         out[missing] = embed([units[i].text for i in missing])
     for i, u in enumerate(units):
