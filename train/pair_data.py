@@ -8,9 +8,12 @@ Three sources, each read from ../shared/data (never copied into the repository):
   count: 4 or more is the same claim, 2 or less is not; the middle (same topic, some details
   shared) would blur the line the model has to draw. dev.tsv is held out and scored whole.
 - ECB+ cross-document event chains: two sentences in different documents of one subtopic that
-  mention the same non-reporting event are the same happening told twice (positive); a sentence
-  of the other subtopic of the same topic describes a similar but different event (hard
-  negative). Topics used by bench/claims.py as dev (23-25) and test (36-45) are left out.
+  mention the same non-reporting event are the same happening told twice (positive). Two kinds
+  of negative: a sentence of the other subtopic of the same topic (a similar but different
+  event), and, hardest and most like what a story holds, two sentences of one subtopic in
+  different documents that share no event at all (same people, same story, different claims:
+  "Jeffs was arrested near Las Vegas" / "Jeffs was sentenced to life"). Topics used by
+  bench/claims.py as dev (23-25) and test (36-45) are left out.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ MSRP_HELD_OUT = 500
 ECB_EXCLUDED_TOPICS = {23, 24, 25, *range(36, 46)}
 ECB_POSITIVES_PER_SUBTOPIC = 24
 ECB_NEGATIVES_PER_SUBTOPIC = 30
+ECB_SAME_STORY_NEGATIVES_PER_SUBTOPIC = 30
 ECB_ONE_EVENT = 0.6  # target for sentences sharing a single event
 
 
@@ -68,14 +72,35 @@ def detokenise(text: str) -> str:
     return _SPACE_BEFORE.sub("", text)
 
 
-def ecb(seed: int = 13) -> list[Pair]:
-    rng = random.Random(seed)
+@dataclass
+class _EcbSentences:
+    docs: dict[str, dict]
+    chains_of: dict[tuple[str, int], set[str]]  # (doc, sentence) -> the event chains it mentions
+    by_subtopic: dict[str, list[tuple[str, int]]]
+
+    def text(self, key: tuple[str, int]) -> str:
+        return detokenise(self.docs[key[0]]["sentences"][key[1]])
+
+    def pairs_of(self, sub: str, shared: bool) -> list[tuple[tuple[str, int], tuple[str, int], int]]:
+        """Sentence pairs of one subtopic in different documents sharing (or not) an event."""
+        keys = self.by_subtopic[sub]
+        out = []
+        for i, x in enumerate(keys):
+            for y in keys[i + 1:]:
+                n = len(self.chains_of[x] & self.chains_of[y])
+                if x[0] != y[0] and (n > 0) == shared:
+                    out.append((x, y, n))
+        return out
+
+
+def _ecb_sentences(bench_topics: bool) -> _EcbSentences:
+    """Annotated sentences of the training topics, or of the benchmark topics only."""
     docs = {}
     with (DATA / "ecbplus" / "chains" / "docs_sentences.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             d = json.loads(line)
             docs[d["doc_id"]] = d
-    # (doc, sentence) -> event chains it mentions (reporting verbs say little about the event)
+    # reporting verbs say little about the event
     chains_of: dict[tuple[str, int], set[str]] = defaultdict(set)
     with (DATA / "ecbplus" / "chains" / "cross_doc_chains.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
@@ -88,31 +113,54 @@ def ecb(seed: int = 13) -> list[Pair]:
     by_subtopic: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for key in sorted(chains_of):
         d = docs[key[0]]
-        if d["topic"] in ECB_EXCLUDED_TOPICS or key[1] >= len(d["sentences"]):
+        if (d["topic"] in ECB_EXCLUDED_TOPICS) != bench_topics or key[1] >= len(d["sentences"]):
             continue
         if len(d["sentences"][key[1]].split()) < 6:
             continue
         by_subtopic[d["subtopic"]].append(key)
-    text = lambda key: detokenise(docs[key[0]]["sentences"][key[1]])  # noqa: E731
+    return _EcbSentences(docs, chains_of, by_subtopic)
+
+
+def ecb(seed: int = 13) -> list[Pair]:
+    rng = random.Random(seed)
+    data = _ecb_sentences(bench_topics=False)
+    docs, by_subtopic, text = data.docs, data.by_subtopic, data.text
     out: list[Pair] = []
     subtopics_of_topic: dict[int, list[str]] = defaultdict(list)
     for sub in sorted(by_subtopic):
         subtopics_of_topic[docs[by_subtopic[sub][0][0]]["topic"]].append(sub)
     for sub in sorted(by_subtopic):
         keys = by_subtopic[sub]
-        shared = [(x, y, len(chains_of[x] & chains_of[y])) for i, x in enumerate(keys) for y in keys[i + 1:]
-                  if x[0] != y[0] and chains_of[x] & chains_of[y]]
+        shared = data.pairs_of(sub, shared=True)
         # two sentences sharing two or more events tell the same happening; sharing one event they
         # may say different things about it ("he confessed" / "she died shielding pupils")
         for target, pool in ((1.0, [s for s in shared if s[2] >= 2]), (ECB_ONE_EVENT, [s for s in shared if s[2] == 1])):
             quota = ECB_POSITIVES_PER_SUBTOPIC if target == 1.0 else ECB_POSITIVES_PER_SUBTOPIC // 4
             for x, y, _ in rng.sample(pool, min(len(pool), quota)):
                 out.append(Pair(text(x), text(y), target, "ecb"))
+        apart = data.pairs_of(sub, shared=False)
+        for x, y, _ in rng.sample(apart, min(len(apart), ECB_SAME_STORY_NEGATIVES_PER_SUBTOPIC)):
+            out.append(Pair(text(x), text(y), 0.0, "ecb-same-story"))
         topic = docs[keys[0][0]]["topic"]
         others = [k for s in subtopics_of_topic[topic] if s != sub for k in by_subtopic[s]]
         if others:
             for _ in range(ECB_NEGATIVES_PER_SUBTOPIC // 2):  # each subtopic draws half, so both sides are covered
                 out.append(Pair(text(rng.choice(keys)), text(rng.choice(others)), 0.0, "ecb-other-event"))
+    return out
+
+
+def ecb_same_story_held_out(seed: int = 13, per_subtopic: int = 12) -> list[Pair]:
+    """Benchmark-topic pairs of one subtopic, never trained on: sharing two or more events (1)
+    or none (0). The hardest case for claims: one story, the same people, the same or another claim."""
+    rng = random.Random(seed)
+    data = _ecb_sentences(bench_topics=True)
+    out = []
+    for sub in sorted(data.by_subtopic):
+        same = [p for p in data.pairs_of(sub, shared=True) if p[2] >= 2]
+        apart = data.pairs_of(sub, shared=False)
+        for target, pool in ((1.0, same), (0.0, apart)):
+            for x, y, _ in rng.sample(pool, min(len(pool), per_subtopic)):
+                out.append(Pair(data.text(x), data.text(y), target, "ecb-held-out"))
     return out
 
 

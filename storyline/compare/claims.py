@@ -7,6 +7,11 @@ article's statement joins only when the model verifies it against every statemen
 the claim, so no claim is chained together through one bridging sentence, and each article
 gives a claim one wording at most. A statement that nothing verifies stays a single-source
 claim: that is the honest default. Copies of one original count as one source.
+
+Clauses of long sentences come second: one only joins a claim that whole statements of other
+articles already share, verified against each of them, and never starts one. Fragments paired
+with fragments are what made topic-alike text read as one claim, and they were most of the
+model's work.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ Judge = Callable[[Sequence[tuple[str, str]]], list[PairJudgement]]
 @dataclass(frozen=True)
 class ClaimParams:
     candidate: float = 0.55  # cosine from which two statements are worth asking the model about
-    neighbours: int = 6  # candidates per statement and other article, nearest first
+    neighbours: int = 3  # candidates per statement and other article, nearest first
     # probability from which two statements are one claim: stricter than `storyline pairs` (0.5), for
     # precision (bench/claims.py --sweep: 0.7 gave 0.85 of links right on the example gold, 0.5 gave 0.77)
     same: float = 0.7
@@ -60,28 +65,34 @@ def _norm(text: str) -> str:
     return " ".join(w.lower() for w in words(text))
 
 
-def candidate_pairs(units: Sequence[Unit], vectors: np.ndarray, params: ClaimParams) -> list[tuple[int, int]]:
-    """Unit pairs from different articles whose vectors are close: the only pairs the model sees first."""
-    if len(units) < 2:
+def candidate_pairs(units: Sequence[Unit], vectors: np.ndarray, params: ClaimParams,
+                    rows: Sequence[int] | None = None, columns: Sequence[int] | None = None,
+                    block: int = 512) -> list[tuple[int, int]]:
+    """Unit pairs from different articles whose vectors are close: the only pairs the model sees first.
+
+    Each unit of `rows` (default all) proposes its nearest units of `columns` (default all): at
+    most `neighbours` per other article, above the `candidate` cosine. Rows are taken a block at
+    a time, so a story of thousands of statements never holds a full similarity matrix."""
+    rows = np.arange(len(units)) if rows is None else np.asarray(rows, dtype=int)
+    columns = np.arange(len(units)) if columns is None else np.asarray(columns, dtype=int)
+    if not len(rows) or not len(columns):
         return []
     article = np.array([u.article_id for u in units])
-    sim = vectors @ vectors.T
-    sim[article[:, None] == article[None, :]] = -1.0
-    pairs: set[tuple[int, int]] = set()
-    for i in range(len(units)):
-        row = sim[i]
-        for j in np.argsort(-row)[: params.neighbours * 4]:
-            if row[j] < params.candidate:
-                break
-            pairs.add((min(i, int(j)), max(i, int(j))))
-    # keep, per unit and other article, only the nearest `neighbours`
-    per: dict[tuple[int, str], list[tuple[float, int]]] = {}
-    for i, j in pairs:
-        per.setdefault((i, units[j].article_id), []).append((float(sim[i, j]), j))
-        per.setdefault((j, units[i].article_id), []).append((float(sim[i, j]), i))
+    near: dict[tuple[int, str], list[tuple[float, int]]] = {}
+    top = min(len(columns), params.neighbours * 4)
+    for begin in range(0, len(rows), block):
+        chunk = rows[begin : begin + block]
+        sim = vectors[chunk] @ vectors[columns].T
+        sim[article[chunk][:, None] == article[columns][None, :]] = -1.0
+        best = np.argpartition(-sim, top - 1, axis=1)[:, :top]
+        for r, i in enumerate(chunk):
+            for c in best[r]:
+                if sim[r, c] >= params.candidate:
+                    j = int(columns[c])
+                    near.setdefault((int(i), article[j]), []).append((float(sim[r, c]), j))
     kept = set()
-    for (i, _), near in per.items():
-        for _, j in sorted(near, reverse=True)[: params.neighbours]:
+    for (i, _), found in near.items():
+        for _, j in sorted(found, reverse=True)[: params.neighbours]:
             kept.add((min(i, j), max(i, j)))
     return sorted(kept)
 
@@ -92,7 +103,8 @@ def _joins(verdict: PairJudgement | None) -> bool:
 
 def grow_claims(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, params: ClaimParams) -> list[list[int]]:
     """Groups of unit indices, each a clique of verified pairs with one unit per article."""
-    candidates = candidate_pairs(units, vectors, params)
+    whole = [i for i, u in enumerate(units) if u.kind != "clause"]
+    candidates = candidate_pairs(units, vectors, params, whole, whole)
     cache.ask(candidates)
     edges = sorted((p for p in candidates if _joins(cache.get(*p))), key=lambda p: -cache.get(*p).probability)
     neighbours: dict[int, set[int]] = {}
@@ -121,7 +133,25 @@ def grow_claims(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, pa
         for m in members:
             group_of[m] = len(groups)
         groups.append(members)
+    _attach_clauses(units, vectors, cache, params, groups, group_of)
     return groups
+
+
+def _attach_clauses(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, params: ClaimParams,
+                    groups: list[list[int]], group_of: dict[int, int]) -> None:
+    """Clauses of articles a shared claim lacks join it when verified against all its members."""
+    parts = [i for i, u in enumerate(units) if u.kind == "clause"]
+    candidates = []
+    for i, j in candidate_pairs(units, vectors, params, parts, sorted(group_of)):
+        clause, member = (i, j) if units[i].kind == "clause" else (j, i)
+        if all(units[m].article_id != units[clause].article_id for m in groups[group_of[member]]):
+            candidates.append((clause, member))
+    cache.ask(candidates)
+    for clause, member in sorted((p for p in candidates if _joins(cache.get(*p))), key=lambda p: -cache.get(*p).probability):
+        g = group_of[member]
+        if clause not in group_of and _fits(clause, groups[g], units, cache):
+            groups[g].append(clause)
+            group_of[clause] = g
 
 
 def _fits(k: int, members: list[int], units: Sequence[Unit], cache: PairCache) -> bool:
