@@ -483,3 +483,61 @@ def test_two_names_of_one_country_are_not_a_place_conflict():
     assert [c for c in story.conflicts if c.kind == "place"] == []
     story = _robbery_story({"a": "the United States", "b": "Canada"})  # while different ones are
     assert [c.kind for c in story.conflicts].count("place") == 1
+
+
+def _overlap_judge(asked: list):
+    """A stand-in for the model that says "same" for closely worded statements, and logs what it is asked."""
+    from storyline.compare.pairs import PairJudgement
+
+    def run(pairs):
+        asked.extend(pairs)
+        out = []
+        for a, b in pairs:
+            wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+            same = len(wa & wb) / max(1, len(wa | wb)) >= 0.5
+            out.append(PairJudgement(0.9 if same else 0.1, "same" if same else "different"))
+        return out
+
+    return run
+
+
+def _units(texts: dict[str, str]):
+    from storyline.compare.units import Unit, clauses
+
+    units = [Unit(a, 0, len(t), t, "sentence") for a, t in texts.items()]
+    units += [c for u in units for c in clauses(u)]
+    return units, _bag_embed([u.text for u in units])
+
+
+def test_a_clause_joins_a_claim_that_whole_sentences_share():
+    from storyline.compare.claims import ClaimParams, PairCache, grow_claims
+
+    units, vectors = _units({
+        "a": "The ministry said the bridge over the river would reopen to traffic in June.",
+        "b": "The bridge over the river would reopen to traffic in June, the ministry said.",
+        "c": ("Drivers who have queued for months on the ring road, many of them commuters from the northern "
+              "suburbs, learned on Friday that the bridge over the river would reopen to traffic in June."),
+    })
+    asked: list = []
+    groups = grow_claims(units, vectors, PairCache(units, _overlap_judge(asked)), ClaimParams(candidate=0.3))
+    shared = [g for g in groups if len(g) >= 2]
+    assert len(shared) == 1
+    kinds = {units[i].article_id: units[i].kind for i in shared[0]}
+    assert kinds == {"a": "sentence", "b": "sentence", "c": "clause"}
+
+
+def test_clauses_alone_never_start_a_claim():
+    from storyline.compare.claims import ClaimParams, PairCache, grow_claims
+
+    units, vectors = _units({
+        "a": ("After a winter of delays blamed on the contractor and on the weather, the council confirmed, "
+              "with some embarrassment, that the bridge over the river would reopen to traffic in June."),
+        "b": ("Commuters from the northern suburbs, who have queued for months on the crowded ring road, "
+              "heard from the mayor on Friday that the bridge over the river would reopen to traffic in June."),
+    })
+    assert any(u.kind == "clause" for u in units)
+    asked: list = []
+    groups = grow_claims(units, vectors, PairCache(units, _overlap_judge(asked)), ClaimParams(candidate=0.3))
+    assert all(len(g) == 1 for g in groups) or not groups
+    clause_texts = {u.text for u in units if u.kind == "clause"}
+    assert not any(a in clause_texts and b in clause_texts for a, b in asked)
