@@ -45,7 +45,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from storyline import align  # noqa: E402
+from storyline.copies import align  # noqa: E402
 from storyline.copies import find_copies, signature  # noqa: E402
 from storyline.records import Article  # noqa: E402
 

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from storyline import align
+from storyline.copies import align
 from storyline.copies import closest_originals, find_copies, signature
 from storyline.records import Article, Copy
 

@@ -10,7 +10,7 @@ import math
 import threading
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .. import align
+from ..copies import align
 from ..export import article_dict
 from ..records import Event, Figure, Quote, Sentence, Story, as_dict
 from ..store import Store

@@ -19,7 +19,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -359,50 +359,3 @@ def edited_pairs(a: Detail, b: Detail, limit: int, length: int) -> list[tuple[st
     """Evidence for a textual copy: sentences aligned by shared words, edited ones first."""
     aligned = monotone_alignment(set_similarity(a.content, b.content), 0.5)
     return passage_pairs(a, b, aligned, limit, length, edited_first=True)
-
-
-# --- buckets: candidate pairs without comparing all pairs ------------------------------------
-
-
-def anchor_grams(anchors: np.ndarray, numeric: np.ndarray) -> np.ndarray:
-    """Ordered anchor pairs up to two apart: they survive spinning, translation and a name
-    inserted between two others, yet two different articles rarely share many of them.
-
-    Pairs of numbers and dates alone are added because some languages capitalise every noun
-    (German), which scatters extra "names" between the real ones; figures are never inflated."""
-    grams = []
-    for values, salt in ((anchors, 0), (anchors[numeric], 0x5851F42D4C957F2D)):
-        values = values.astype(np.uint64)
-        grams += [values[:-k] * np.uint64(0x9E3779B97F4A7C15) + values[k:] * np.uint64(0xC2B2AE3D27D4EB4F)
-                  + np.uint64(salt) for k in (1, 2) if len(values) > k]
-    return np.unique(np.concatenate(grams)) if grams else np.zeros(0, dtype=np.uint64)
-
-
-def buckets(keys: Iterable[np.ndarray], owners: Iterable, total: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group article numbers by key: one uint64 per posting (the key's high bits above the
-    article number), sorted in place, so the index costs 8 bytes a posting."""
-    bits = max(1, (total - 1).bit_length())
-    mask = np.uint64((1 << bits) - 1)
-    postings = np.concatenate([(k & ~mask) | o for k, o in zip(keys, owners)] or [np.zeros(0, np.uint64)])
-    postings.sort()
-    grams = postings >> np.uint64(bits)
-    starts = np.flatnonzero(np.r_[True, grams[1:] != grams[:-1]]) if len(grams) else np.zeros(0, np.int64)
-    del grams
-    docs = (postings & mask).astype(np.int64)
-    return docs, starts, np.diff(np.r_[starts, len(docs)]).astype(np.int64)
-
-
-def bucket_pairs(docs: np.ndarray, starts: np.ndarray, sizes: np.ndarray, largest: int,
-                 first_new: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(low, high) article numbers of every pair inside buckets of 2..largest articles, one
-    array pair per bucket size, keeping only pairs that involve a new article."""
-    for size in range(2, largest + 1):
-        run_starts = starts[sizes == size]
-        if not len(run_starts):
-            continue
-        members = docs[run_starts[:, None] + np.arange(size)]
-        left, right = np.triu_indices(size, 1)
-        lo = np.minimum(members[:, left], members[:, right]).ravel()
-        hi = np.maximum(members[:, left], members[:, right]).ravel()
-        keep = (hi >= first_new) & (lo < hi)  # two keys of one article may collide once masked
-        yield lo[keep], hi[keep]
