@@ -27,7 +27,7 @@ from ..store import Store
 from . import data
 from .gate import Gate, PageCache
 from .jobs import MAX_UPLOAD_TEXT, Jobs
-from .pages import environment, web_url
+from ..present.pages import environment, web_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")

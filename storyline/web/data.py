@@ -11,10 +11,10 @@ import threading
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ..copies import align
-from ..export import article_dict
+from ..present import views
+from ..present.export import article_dict
 from ..records import Event, Figure, Quote, Sentence, Story, as_dict
 from ..store import Store
-from . import views
 
 if TYPE_CHECKING:  # pragma: no cover
     from .gate import Gate

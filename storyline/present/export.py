@@ -17,8 +17,8 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from .records import Article, Copy, Entity, Event, Figure, Quote, Story, as_dict
-from .store import Store
+from ..records import Article, Copy, Entity, Event, Figure, Quote, Story, as_dict
+from ..store import Store
 
 FORMATS = ("json", "jsonl", "csv")
 CSV_TABLES = ("articles", "quotes", "figures", "entities", "events", "copies", "claims", "conflicts")
