@@ -74,7 +74,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
     writer = threading.Lock()
     index = data.Index(gate, writer)
     with gate.reading() as boot:
-        ready = boot.web_index_ready()
+        ready = boot.web.index_ready()
     if not ready:
         with gate.writing() as store:
             index.refresh(store)
