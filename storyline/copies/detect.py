@@ -24,6 +24,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from storyline.records import Article, Copy
+from storyline.text import folded_words
 
 from . import align
 from .candidates import MIN_WORDS, anchor_pairs, lsh_pairs
@@ -155,7 +156,7 @@ class _Confirmer:
             return None
         best = sorted(aligned, key=lambda p: -p[2])[:EVIDENCE]
         evidence = align.passage_pairs(da, db, sorted(best), EVIDENCE, PASSAGE)
-        left, right = align.words(self.corpus[i].text), align.words(self.corpus[j].text)
+        left, right = folded_words(self.corpus[i].text), folded_words(self.corpus[j].text)
         lean = align.remnants(right, b.language, a.language) - align.remnants(left, a.language, b.language)
         return _Found(i, j, "translation", (ratio + coverage) / 2, evidence, lean)
 

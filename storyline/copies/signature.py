@@ -14,6 +14,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 from storyline.records import Article
+from storyline.text import folded_words, guess_language, language_code, run_count, sentence_spans
 
 from . import align
 
@@ -39,14 +40,14 @@ class ArticleSignature:
 
 def signature(article: Article, num_perm: int = 128) -> ArticleSignature:
     """The per-article map step: normalised body hash, shingle MinHash, anchors, sentences."""
-    tokens = align.words(article.text)
+    tokens = folded_words(article.text)
     body = " ".join(tokens)
     minhash = None
     if tokens:
         sketch = MinHash(num_perm=num_perm, hashfunc=zlib.crc32)
         sketch.update_batch([s.encode("utf-8") for s in set(align.shingles(tokens))])
         minhash = LeanMinHash(sketch)
-    spans = align.sentence_spans(article.text)
+    spans = sentence_spans(article.text)
     anchors = [a for sentence in align.sentence_anchors(article.text, spans) for a in sentence]
     return ArticleSignature(
         article_id=article.id,
@@ -55,7 +56,13 @@ def signature(article: Article, num_perm: int = 128) -> ArticleSignature:
         minhash=minhash,
         anchors=np.array([align.stable_hash(a) for a in anchors], dtype=np.int64),
         numeric=np.array([a[0] == "#" or a[1:].isdigit() for a in anchors], dtype=bool),
-        sentence_words=np.array([align.count_words(article.text, s, e) for s, e in spans], dtype=np.int32),
-        language=align.language_code(article.language) or align.guess_language(tokens),
+        sentence_words=np.array([run_count(article.text, s, e) for s, e in spans], dtype=np.int32),
+        language=_language(article),
         published=(article.published or "")[:10] or None,
     )
+
+
+def _language(article: Article) -> str | None:
+    """The language the article states (as a lower-case code), else the guess from its text."""
+    stated = language_code(article.language)
+    return stated.lower() if stated else guess_language(article.text)

@@ -10,11 +10,11 @@ import math
 import threading
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ..copies import align
 from ..present import views
 from ..present.export import article_dict
 from ..records import Event, Figure, Quote, Sentence, Story, as_dict
 from ..store import Store
+from ..text import sentence_spans
 
 if TYPE_CHECKING:  # pragma: no cover
     from .gate import Gate
@@ -80,7 +80,7 @@ def passages(store: Store) -> Iterator[tuple]:
     for a in store.articles():
         if a.title:
             yield ("article", a.id, None, a.id, None, None, a.source, a.title)
-        for start, end in sentences.get(a.id) or align.sentence_spans(a.text):
+        for start, end in sentences.get(a.id) or sentence_spans(a.text):
             if end - start >= 3:
                 yield ("article", a.id, None, a.id, start, end, a.source, a.text[start:end])
     for q in store.listing(Quote):
