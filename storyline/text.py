@@ -38,15 +38,18 @@ _ABBREVIATION = re.compile(
 )
 
 # The most frequent function words of each language: enough to tell the languages apart on a
-# few hundred words, and the stop-words of content-word comparisons.
+# few hundred words, and the stop-words of content-word comparisons. Copy detection also counts
+# another language's function words in a text as remnants of a translation, so a word that is
+# also an ordinary English word ("no", "ha", "er", "na") is left out of the other languages'
+# lists: in English text it would read as a trace of Spanish or Dutch.
 _FUNCTION_WORDS = {
     "en": "the of and to in is that for on was with said by from at as it his have has are were this be not but he",
     "de": "der die das und den dem des ist nicht ein eine mit von zu auf sich für im wurde auch es wird sind sagte",
     "fr": "le la les de des du et est une un que qui dans pour pas sur au avec il a été par en ont elle",
-    "es": "el la los las de del que y en por con para una un es se su al como fue pero más sus no lo dijo",
-    "it": "il lo la gli le di del che e per con una un è si della dei alla nel non sono anche più ha ma",
-    "pt": "o a os as de do da que e em um uma para com não por se dos das foi mais no na",
-    "nl": "de het een van en in is dat op te zijn met voor niet aan bij ook door werd heeft naar er maar als",
+    "es": "el la los las de del que y en por con para una un es se su al como fue pero más sus dijo",
+    "it": "il lo la gli le di del che e per con una un è si della dei alla nel non sono anche più",
+    "pt": "o a os as de do da que e em um uma para com não por se dos das foi mais",
+    "nl": "de het een van en in is dat op te zijn met voor niet aan bij ook door werd heeft naar maar als",
     "sv": "och att det som en på är av för med till den har inte om var ett jag",
     "pl": "i w nie na się z że do to jest jak o po ale tak dla przez od",
     "ru": "и в не на что с по это как из он к у за от его но она для",
