@@ -29,7 +29,7 @@ def story_list(store: Store, *, q: str | None = None, source: str | None = None,
     page = max(page, 1)
     sort = sort if sort in ("size", "recent") else "size"
     total, rows = store.web.story_listing(q=q, source=source, entity=entity, date_from=date_from, date_to=date_to,
-                                      sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+                                          sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     filters = {"q": q or "", "source": source or "", "entity": entity or "", "date_from": date_from or "",
                "date_to": date_to or "", "sort": sort}
     return {"total": total, "page": page, "pages": max(1, math.ceil(total / PAGE_SIZE)), "stories": rows,
