@@ -48,9 +48,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from storyline import align  # noqa: E402
 from storyline.copies import find_copies, signature  # noqa: E402
 from storyline.records import Article  # noqa: E402
+from storyline.text import sentence_spans  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
 OUT = REPO / "bench" / "out" / "copies.json"
@@ -153,7 +153,7 @@ def load_news() -> list[dict]:
 
 
 def sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in align.sentence_spans(text)]
+    return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def make_duplicate(text: str, rng: random.Random) -> str:

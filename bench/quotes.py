@@ -49,6 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from storyline import nlp  # noqa: E402
+from storyline.text import folded_words as words  # noqa: E402
 from storyline.extract.quotes import find_attributions  # noqa: E402
 
 POLNEAR = REPO.parent / "shared" / "data" / "polnear"
@@ -117,8 +118,8 @@ def gold_kind(text: str, segments) -> str:
 
 
 def head_word(text: str, span: tuple[int, int]) -> str:
-    words = "".join(c if c.isalnum() else " " for c in text[span[0]:span[1]]).split()
-    return words[-1].lower() if words else ""
+    found = words(text[span[0]:span[1]])
+    return found[-1] if found else ""
 
 
 def storyline_items(text: str, doc) -> list[dict]:
@@ -194,10 +195,6 @@ def match(preds: list[dict], gold: list[dict]) -> list[tuple[int, int]]:
             used_g.add(j)
             pairs.append((i, j))
     return pairs
-
-
-def words(text: str) -> list[str]:
-    return "".join(c.lower() if c.isalnum() else " " for c in text).split()
 
 
 def gold_sources(text: str, doc, gold: list[dict]) -> None:

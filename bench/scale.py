@@ -45,9 +45,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from storyline import align  # noqa: E402
 from storyline.copies import find_copies, signature  # noqa: E402
 from storyline.records import Article  # noqa: E402
+from storyline.text import sentence_spans  # noqa: E402
 
 ECB = REPO.parent / "shared" / "data" / "ecbplus" / "docs.jsonl"
 OUT = REPO / "bench" / "out" / "scale.json"
@@ -67,7 +67,7 @@ def sentence_bank() -> tuple[list[str], list[str]]:
     with open(ECB, encoding="utf-8") as handle:
         for line in handle:
             text = json.loads(line)["text"]
-            for start, end in align.sentence_spans(text):
+            for start, end in sentence_spans(text):
                 sentence = text[start:end]
                 if len(sentence.split()) >= 6:
                     names.update(m for m in SLOT.findall(sentence) if not m[0].isdigit())

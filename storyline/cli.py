@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
-from . import export as export_stage
+from .present import export as export_stage
 from . import pipeline
 from .engine import engine_named
 from .ingest import check_field_map

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from . import clean as clean_stage
-from . import export as export_stage
+from .present import export as export_stage
 from . import ingest as ingest_stage
-from . import report as report_stage
+from .present import report as report_stage
 from .analysis import Progress
 from .engine import Engine
 from .records import Article, Document, Problem

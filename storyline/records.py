@@ -3,24 +3,37 @@
 Every stage is a function from these records to these records; nothing else crosses a stage
 boundary. Offsets (`start`, `end`) are always character offsets into `Article.text`, so any
 extract can be shown in context. Records are plain dataclasses so that they pickle cheaply
-(Ray workers) and serialise to the JSON export with `as_dict`.
+(Ray workers) and serialise to the JSON export with `as_dict` (see `record_dicts`). Each checks
+its invariants when it is built (`invariants`: ordered offsets, allowed kinds and statuses) and
+raises `RecordError` if one fails.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import hashlib
-import types
-import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from . import invariants as check
+from .invariants import RecordError
+from .record_dicts import as_dict, from_dict
+
+__all__ = [
+    "Article", "Citation", "Claim", "ClaimStatus", "Conflict", "ConflictKind", "ConflictValue", "Copy",
+    "CopyKind", "Document", "DocumentKind", "Entity", "EntityMention", "Event", "Figure", "Mention",
+    "Precision", "Problem", "Quote", "QuoteGroup", "QuoteKind", "RecordError", "Removed", "Rendering",
+    "Sentence", "SourceProfile", "Story", "SummarySentence", "TimelineEntry", "Variant", "as_dict",
+    "content_hash", "from_dict",
+]
 
 DocumentKind = Literal["text", "html"]
 CopyKind = Literal["duplicate", "near-duplicate", "excerpt", "rewrite", "translation"]
 QuoteKind = Literal["direct", "indirect", "partial"]
 ClaimStatus = Literal["corroborated", "single-source", "conflicting"]
 Precision = Literal["year", "month", "day"]
+ConflictKind = Literal["figure", "date", "place", "statement"]
+_DOCUMENT_KINDS, _COPY_KINDS, _QUOTE_KINDS = check.choices(DocumentKind), check.choices(CopyKind), check.choices(QuoteKind)
+_CLAIM_STATUSES, _PRECISIONS, _CONFLICT_KINDS = check.choices(ClaimStatus), check.choices(Precision), check.choices(ConflictKind)
 
 
 def content_hash(text: str) -> str:
@@ -60,6 +73,9 @@ class Document:
     author: str | None = None
     language: str | None = None
     fetched: str | None = None  # when a crawler fetched it (WARC-Date), ISO date
+
+    def __post_init__(self) -> None:
+        check.one_of(f"document {self.path}", "kind", self.kind, _DOCUMENT_KINDS)
 
     @property
     def hash(self) -> str:
@@ -109,6 +125,9 @@ class Sentence:
     end: int
     vector: bytes | None = None  # float16 sentence embedding, computed once at extract time (see embed.pack)
 
+    def __post_init__(self) -> None:
+        check.span(f"sentence {self.article_id}#{self.index}", self.start, self.end)
+
 
 @dataclass(slots=True)
 class EntityMention:
@@ -122,12 +141,18 @@ class EntityMention:
     role: str | None = None
     expansion: str | None = None
 
+    def __post_init__(self) -> None:
+        check.span(f"mention {self.article_id} {self.text!r}", self.start, self.end)
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
     article_id: str
     start: int
     end: int
+
+    def __post_init__(self) -> None:
+        check.span(f"mention {self.article_id}", self.start, self.end)
 
 
 @dataclass(slots=True)
@@ -172,25 +197,14 @@ class Quote:
     speaker_how: str | None = None  # name | pronoun | role | group | carried | surface
 
     def __post_init__(self) -> None:
-        if self.kind not in typing.get_args(QuoteKind):
-            raise ValueError(f"quote {self.id}: unknown kind {self.kind!r}")
-        if not 0 <= self.start <= self.end:
-            raise ValueError(f"quote {self.id}: bad range {self.start}..{self.end}")
-        parts = [tuple(p) for p in self.parts]
-        if parts:
-            if parts[0][0] != self.start or parts[-1][1] != self.end or any(
-                    s > e for s, e in parts) or any(a[1] > b[0] for a, b in zip(parts, parts[1:])):
-                raise ValueError(f"quote {self.id}: parts {parts} are not ordered, disjoint ranges of "
-                                 f"{self.start}..{self.end}")
-        for s, e in self.marked:
-            if not self.start <= s <= e <= self.end:
-                raise ValueError(f"quote {self.id}: marked range {s}..{e} outside {self.start}..{self.end}")
+        what = f"quote {self.id}"
+        check.one_of(what, "kind", self.kind, _QUOTE_KINDS)
+        check.span(what, self.start, self.end)
+        check.parts(what, self.start, self.end, self.parts)
+        check.inside(what, self.start, self.end, self.marked)
         if self.marked and self.kind != "indirect":
-            raise ValueError(f"quote {self.id}: only an indirect quote has marked parts")
-        if (self.speaker_start is None) != (self.speaker_end is None):
-            raise ValueError(f"quote {self.id}: speaker offsets come in pairs")
-        if self.speaker_start is not None and self.speaker_start > self.speaker_end:
-            raise ValueError(f"quote {self.id}: bad speaker range")
+            raise check.RecordError(f"{what}: only an indirect quote has marked parts")
+        check.optional_span(f"{what} speaker", self.speaker_start, self.speaker_end)
 
     def spans(self) -> list[tuple[int, int]]:
         """The character ranges of the statement's own words."""
@@ -210,6 +224,9 @@ class Figure:
     attributed_to: str | None = None
     approximate: str | None = None  # "about", "more than", ...
 
+    def __post_init__(self) -> None:
+        check.span(f"figure {self.id}", self.start, self.end)
+
 
 @dataclass(slots=True)
 class Event:
@@ -223,6 +240,11 @@ class Event:
     text: str  # the sentence
     start: int
     end: int
+
+    def __post_init__(self) -> None:
+        check.one_of(f"event {self.id}", "precision", self.precision, _PRECISIONS)
+        check.date(f"event {self.id}", self.date, self.precision)
+        check.span(f"event {self.id}", self.start, self.end)
 
 
 # --- corpus level ---------------------------------------------------------------------------
@@ -238,6 +260,13 @@ class Copy:
     similarity: float
     evidence: list[tuple[str, str]] = field(default_factory=list)  # aligned passages (copy, original)
 
+    def __post_init__(self) -> None:
+        what = f"copy {self.article_id} of {self.of_article_id}"
+        check.one_of(what, "kind", self.kind, _COPY_KINDS)
+        check.share(what, "similarity", self.similarity)
+        if self.article_id == self.of_article_id:
+            raise check.RecordError(f"{what}: an article is not a copy of itself")
+
 
 @dataclass(slots=True)
 class Variant:
@@ -246,6 +275,9 @@ class Variant:
     start: int
     end: int
     attributed_to: str | None = None
+
+    def __post_init__(self) -> None:
+        check.span(f"variant in {self.article_id}", self.start, self.end)
 
 
 @dataclass(slots=True)
@@ -260,6 +292,10 @@ class Claim:
     differs_in: list[str] = field(default_factory=list)  # for a conflicting claim: figure | date | negation | place
     confidence: float = 1.0  # the lowest same-claim probability between two of its variants
 
+    def __post_init__(self) -> None:
+        check.one_of(f"claim {self.id}", "status", self.status, _CLAIM_STATUSES)
+        check.share(f"claim {self.id}", "confidence", self.confidence)
+
 
 @dataclass(slots=True)
 class Citation:
@@ -268,6 +304,9 @@ class Citation:
     article_id: str
     start: int
     end: int
+
+    def __post_init__(self) -> None:
+        check.span(f"citation of {self.article_id}", self.start, self.end)
 
 
 @dataclass(slots=True)
@@ -280,14 +319,20 @@ class ConflictValue:
     start: int | None = None  # offsets of `text` in the article
     end: int | None = None
 
+    def __post_init__(self) -> None:
+        check.optional_span(f"conflict value in {self.article_id}", self.start, self.end)
+
 
 @dataclass(slots=True)
 class Conflict:
     about: str
     values: list[ConflictValue] = field(default_factory=list)
-    kind: str = "figure"  # figure | date | place | statement
+    kind: ConflictKind = "figure"
     update: bool = False  # the values come from one source over time: more likely an update than a contradiction
     claim_id: str | None = None  # the verified claim whose variants disagree
+
+    def __post_init__(self) -> None:
+        check.one_of(f"conflict about {self.about!r}", "kind", self.kind, _CONFLICT_KINDS)
 
 
 @dataclass(slots=True)
@@ -298,6 +343,10 @@ class TimelineEntry:
     precision: Precision = "day"
     citations: list[Citation] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        check.one_of(f"timeline entry {self.date}", "precision", self.precision, _PRECISIONS)
+        check.date(f"timeline entry {self.text[:40]!r}", self.date, self.precision)
+
 
 @dataclass(slots=True)
 class SummarySentence:
@@ -306,6 +355,9 @@ class SummarySentence:
     status: ClaimStatus | None = None
     claim_id: str | None = None
     citations: list[Citation] = field(default_factory=list)  # the verified variants it cites, one per article
+
+    def __post_init__(self) -> None:
+        check.one_of(f"summary sentence {self.text[:40]!r}", "status", self.status, _CLAIM_STATUSES, optional=True)
 
 
 @dataclass(slots=True)
@@ -319,6 +371,9 @@ class Rendering:
     end: int
     diff: list[tuple[str, str, str]] = field(default_factory=list)  # (op, reference words, these words)
     flags: list[str] = field(default_factory=list)  # "negation changed", "number changed", "truncated", ...
+
+    def __post_init__(self) -> None:
+        check.span(f"rendering of {self.quote_id}", self.start, self.end)
 
 
 @dataclass(slots=True)
@@ -359,57 +414,3 @@ class Story:
     summary: list[SummarySentence] = field(default_factory=list)
     quote_groups: list[QuoteGroup] = field(default_factory=list)
     profiles: list[SourceProfile] = field(default_factory=list)
-
-
-def as_dict(record: Any) -> Any:
-    """A record (or list/tuple of records) as JSON-ready plain data; tuples become lists."""
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: as_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
-    if isinstance(record, (list, tuple)):
-        return [as_dict(item) for item in record]
-    if isinstance(record, dict):
-        return {key: as_dict(value) for key, value in record.items()}
-    return record
-
-
-@functools.lru_cache(maxsize=None)
-def _fields_of(tp: type) -> tuple[dict[str, Any], frozenset[str]]:
-    """Resolved field types of a record class: resolving them is the slow part of rebuilding."""
-    return typing.get_type_hints(tp), frozenset(f.name for f in dataclasses.fields(tp))
-
-
-def from_dict(cls: type, data: Any) -> Any:
-    """Rebuild a record of type `cls` from `as_dict` output (nested records and tuples included)."""
-
-    def build(tp: Any, value: Any) -> Any:
-        if value is None:
-            return None
-        origin = typing.get_origin(tp)
-        args = typing.get_args(tp)
-        if dataclasses.is_dataclass(tp):
-            hints, known = _fields_of(tp)
-            return tp(**{k: build(hints[k], v) for k, v in value.items() if k in known})
-        if origin in (list, typing.List):
-            return [build(args[0] if args else Any, v) for v in value]
-        if origin is tuple:
-            if len(args) == 2 and args[1] is Ellipsis:
-                return tuple(build(args[0], v) for v in value)
-            return tuple(build(a, v) for a, v in zip(args, value)) if args else tuple(value)
-        if origin in (typing.Union, types.UnionType):
-            for option in args:
-                if option is type(None):
-                    continue
-                if typing.get_origin(option) is tuple and isinstance(value, (list, tuple)):
-                    return build(option, value)
-                if dataclasses.is_dataclass(option) and isinstance(value, dict):
-                    return build(option, value)
-                if option in (float, int) and isinstance(value, (int, float)) and not isinstance(value, bool):
-                    return option(value) if option is float else value
-                if option is str and isinstance(value, str):
-                    return value
-            return value
-        if tp is float and isinstance(value, int):
-            return float(value)
-        return value
-
-    return build(cls, data)

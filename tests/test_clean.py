@@ -11,9 +11,9 @@ import pytest
 from conftest import EXAMPLES, GOLD, SEEDS, shared_path
 from storyline import ingest
 from storyline.clean import BoilerplateModel, clean, clean_all
-from storyline.clean.language import guess_language
 from storyline.clean.lines import split_units
 from storyline.records import Document
+from storyline.text import guess_language
 
 
 def _doc(path: str, text: str, **meta) -> Document:

@@ -8,9 +8,10 @@ import pickle
 import numpy as np
 import pytest
 
-from storyline import align
+from storyline.copies import align
 from storyline.copies import closest_originals, find_copies, signature
 from storyline.records import Article, Copy
+from storyline.text import sentence_spans
 
 from conftest import SEEDS  # noqa: E402
 
@@ -187,7 +188,7 @@ def paraphrased() -> str:
 def test_paraphrased_copy_is_decided_by_sentence_embeddings():
     """Word overlap leaves this pair undecided: the embedder's verdict on the sentences decides."""
     original, copy = article("o", ORIGINAL), article("p", paraphrased())
-    count = len(align.sentence_spans(ORIGINAL))
+    count = len(sentence_spans(ORIGINAL))
 
     def in_step(texts):  # sentence k of either text means the same as sentence k of the other
         return np.eye(len(texts), count + 1, dtype=np.float32)
@@ -211,7 +212,7 @@ def test_packaged_embedder_is_loaded_only_for_undecided_pairs():
         return model.encode(texts)
 
     find_copies([article("p", paraphrased()), article("o", ORIGINAL), article("c", OTHER_STORY)], embedder=counting)
-    assert sorted(calls) == sorted(len(align.sentence_spans(t)) for t in (paraphrased(), ORIGINAL))
+    assert sorted(calls) == sorted(len(sentence_spans(t)) for t in (paraphrased(), ORIGINAL))
 
 
 @pytest.mark.parametrize("language, text", [("de", GERMAN), ("es", SPANISH)])
@@ -271,7 +272,7 @@ def test_signature_is_picklable_and_matches_what_find_copies_computes():
 
 def test_anchors_survive_translation():
     def anchors(text):
-        return [a for s in align.sentence_anchors(text, align.sentence_spans(text)) for a in s]
+        return [a for s in align.sentence_anchors(text, sentence_spans(text)) for a in s]
 
     english = anchors("Shares fell in Oslo on 3 March 2008. Losses reached 40,000 kroner, said Ola Berg.")
     spanish = anchors("Las acciones cayeron en Oslo el 3 de marzo de 2008. Las pérdidas llegaron a 40.000 coronas, dijo Ola Berg.")

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from storyline import embed  # noqa: E402
 from storyline.web import create_app  # noqa: E402
-from storyline.web import views  # noqa: E402
+from storyline.present import views  # noqa: E402
 from conftest import run_cli  # noqa: E402
 from hostile import GOOD  # noqa: E402
 from web_data import corpus_store, wait_for_job  # noqa: E402

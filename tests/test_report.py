@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from storyline.report import Span, highlight, render
+from storyline.present.report import Span, highlight, render
 
 HOSTILE_TEXT = 'Officials met. <script>alert("x")</script> <img src=x onerror="alert(1)"> The port reopened.'
 

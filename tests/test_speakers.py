@@ -12,7 +12,7 @@ from storyline import nlp
 from storyline.extract.quotes import extract_quotes
 from storyline.extract.referents import non_prose
 from storyline.records import Article, Quote
-from storyline.web import views
+from storyline.present import views
 
 
 @pytest.fixture(scope="module")

@@ -100,3 +100,37 @@ def test_the_last_of_repeated_keys_in_one_put_wins(tmp_path):
         second = dataclasses.replace(second, text="a corrected body")
         assert store.put([first, second]) == 1
         assert [a.text for a in store.articles()] == ["a corrected body"]
+
+
+def test_column_types_come_from_the_field_types():
+    from storyline.records import Sentence
+    from storyline.store import COLUMN_TYPES, _columns
+
+    def types(cls: type) -> dict[str, tuple[str, bool]]:
+        return {name: (sql, is_json) for name, sql, is_json in _columns(cls)}
+
+    assert set(COLUMN_TYPES.values()) == {"VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN", "BLOB"}
+    quote = types(Quote)
+    assert quote["kind"] == ("VARCHAR", False)  # a Literal of strings
+    assert quote["start"] == ("BIGINT", False) and quote["speaker_start"] == ("BIGINT", False)  # Optional unwrapped
+    assert quote["parts"] == ("VARCHAR", True)  # a list: JSON text
+    assert types(Figure)["value"] == ("VARCHAR", True)  # float | tuple: JSON text
+    assert types(Copy)["similarity"] == ("DOUBLE", False)
+    assert types(Sentence)["vector"] == ("BLOB", False)
+    assert types(Document)["hash"] == ("VARCHAR", False)
+
+
+def test_pages_read_through_the_store_not_through_sql(tmp_path):
+    """Presentation asks the store for records in reading order; it never passes SQL."""
+    with Store(tmp_path / "s.duckdb") as store:
+        store.put([_article(1), _article(2)])
+        store.put([Figure(id=f"a{i}-f{k}", article_id=f"a{i}", text="1", value=1.0, start=s, end=s + 1)
+                   for i, k, s in ((2, 1, 9), (1, 2, 5), (1, 1, 0))])
+        store.put([Story(id="s1", title="Flood", article_ids=["a1", "a2"])])
+        assert [f.id for f in store.listing(Figure)] == ["a1-f1", "a1-f2", "a2-f1"]
+        assert [f.id for f in store.of_articles(Figure, ["a2"])] == ["a2-f1"]
+        assert store.story("s1").title == "Flood" and store.story("nope") is None
+        cursor = store.cursor()
+        assert not cursor.web.index_ready()
+        assert cursor.web.refresh_index(lambda: iter(()))  # the web tables, built on this cursor's connection
+        assert store.web.index_ready() and store.web.stories_of_article("a1") == [("s1", "Flood")]

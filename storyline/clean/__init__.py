@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from ..ingest.titles import rejection
 from ..records import Article, Document, Removed
+from ..text import guess_language
 from . import html as html_stage
-from .language import guess_language
 from .model import BoilerplateModel
 from .text import Cleaned, clean_text
 

@@ -11,10 +11,11 @@ import hashlib
 import re
 import unicodedata
 
+from ..text import WORD
+
 MAX_LINE_CHARS = 20_000
 """Longer lines are judged on their first this-many characters: the features only need a sample."""
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _DIGITS = re.compile(r"\d+")
 _CLOSERS = "\"'”’»)]}›*"
 _SENTENCE_END = ".!?…。！？؟।"
@@ -30,20 +31,16 @@ def normalise(line: str) -> str:
     Digits are masked so that "Comments (4)" and "Comments (11)" are the same template.
     """
     sample = unicodedata.normalize("NFKC", line[:MAX_LINE_CHARS]).casefold()
-    return " ".join(_DIGITS.sub("0", word) for word in _WORD.findall(sample))
-
-
-def line_key(line: str) -> str:
-    """A short stable hash of the normalised line: what the model stores instead of text."""
-    return hashlib.blake2b(normalise(line).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return " ".join(_DIGITS.sub("0", word) for word in WORD.findall(sample))
 
 
 def key_of(norm: str) -> str:
+    """A short stable hash of a normalised line: what the model stores instead of text."""
     return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def words(line: str) -> list[str]:
-    return _WORD.findall(line[:MAX_LINE_CHARS])
+    return WORD.findall(line[:MAX_LINE_CHARS])
 
 
 def ends_sentence(line: str) -> bool:
@@ -66,7 +63,7 @@ def stems(text: str) -> set[str]:
     """Crude stems of the content words, for lexical cohesion: a prefix is enough to tie
     "India" to "Indian" or "guarantee" to "guarantees" in most European languages."""
     found = set()
-    for word in _WORD.findall(text[:MAX_LINE_CHARS]):
+    for word in WORD.findall(text[:MAX_LINE_CHARS]):
         if len(word) < 4 and not (word.isupper() and len(word) >= 2):
             continue
         found.add(word.casefold()[:_STEM_LEN])

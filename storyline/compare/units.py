@@ -14,11 +14,11 @@ import numpy as np
 
 from ..embed import DIMENSIONS, unpack
 from ..records import Article, Copy, Figure, Quote, Sentence
+from ..text import words
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 MIN_WORDS = 5
-_WORD = re.compile(r"\w+(?:[’']\w+)?")
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without)\b|n[’']t\b", re.I)
 _NUMBER = re.compile(r"\d[\d,.]*")
 
@@ -34,10 +34,6 @@ def is_statement(text: str) -> bool:
     """
     body = text.rstrip()
     return body.endswith(_CLOSING) and len(words(body)) >= MIN_WORDS and any(w.islower() for w in words(body))
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text)
 
 
 def negations(text: str) -> int:

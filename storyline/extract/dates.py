@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from ..invariants import within
 from ..records import Article, Event
 from .numbers import SMALL, year_like
 
@@ -388,7 +389,7 @@ def extract_events(article: Article, doc: Doc, reference: dt.date | None = None)
             events.append(Event(id=f"{article.id}-d{len(events) + 1}", article_id=article.id,
                                 date=resolved[0], precision=resolved[1], expression=text[e.start:e.end],
                                 text=text[start:end], start=start, end=end))
-    return events
+    return within(text, events)
 
 
 def _strip(text: str, lo: int, hi: int) -> tuple[int, int]:

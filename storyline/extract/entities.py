@@ -29,6 +29,7 @@ from typing import Iterable, Sequence
 
 from spacy.tokens import Doc, Token
 
+from ..invariants import within
 from ..records import Article, Entity, EntityMention, Mention
 from .names import (COUNTRY_VARIANTS, HEADLINE_VERBS, NOT_NAMES, PARTICLES, ROLE_HEADS, TITLE_WORDS, KeyUnion,
                     acronym_definitions, acronym_letters, cluster_people, content_initials, fold, is_acronym,
@@ -78,7 +79,7 @@ def entity_mentions(article: Article, doc: Doc) -> list[EntityMention]:
         expansion = text[slice(*defined[letters][1])] if letters in defined else None
         role = _role(doc, start, end) if label == "PERSON" else None
         out.append(EntityMention(article.id, start, end, name, label, role, expansion))
-    return out
+    return within(text, out)
 
 
 def _clean_span(doc: Doc, i: int, j: int, label: str) -> Span3 | None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from ..invariants import within
 from ..records import Article, Figure
 from . import numbers as nb
 from .dates import find_expressions
@@ -380,4 +381,4 @@ def extract_figures(article: Article, doc: Doc) -> list[Figure]:
         figures.append(Figure(id=f"{article.id}-f{len(figures) + 1}", article_id=article.id, text=text[a.start:end],
                               value=a.value, start=a.start, end=end, unit=unit, counts=counts,
                               attributed_to=_attribution(span, noun, names), approximate=a.approximate))
-    return figures
+    return within(text, figures)

@@ -34,6 +34,7 @@ from dataclasses import replace
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
+from ..invariants import within
 from ..records import Article, Quote
 from . import cues
 from .lexicon import SPEECH_LEMMAS
@@ -66,7 +67,7 @@ def extract_quotes(article: Article, doc: Doc) -> list[Quote]:
             speaker=sp.text if sp else None, cue=f.cue, speaker_start=sp.start if sp else None,
             speaker_end=sp.end if sp else None, parts=parts, marked=list(f.marked),
             speaker_how=sp.how if sp else None))
-    return quotes
+    return within(text, quotes)
 
 
 def find_attributions(text: str, doc: Doc) -> list[Found]:

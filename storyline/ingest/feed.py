@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 
 from ..records import Document, Problem
+from ..text import language_code
 from .dates import iso_date
 from .decode import normalise_newlines
-from .html import language_code
 from .streams import size_text
 
 _MARKUP = re.compile(r"<(?:[a-zA-Z][\w:-]*[\s>/]|/[a-zA-Z]|!--)|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")

@@ -16,13 +16,13 @@ import re
 from collections.abc import Iterator
 
 from ..records import Document, Problem
+from ..text import language_code
 from .dates import iso_date
 from .decode import decode_text
 from .titles import settle
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""", re.I)
-_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][\w-]*)?$")
 MAX_DEPTH = 250  # libxml2 drops everything below 255 levels unless told to build huge trees
 _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote",
            "header", "footer", "pre", "table", "ul", "ol", "dd", "dt"}
@@ -38,15 +38,6 @@ def declared_charset(head: bytes) -> str | None:
 def charset_from_content_type(value: str | None) -> str | None:
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", value or "", re.I)
     return match.group(1) if match else None
-
-
-def language_code(value: object) -> str | None:
-    """A language tag reduced to its primary subtag ("en-GB" -> "en"); other text kept as is."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    value = value.strip()
-    match = _LANG.match(value)
-    return match.group(1).lower() if match else value
 
 
 def _text(value: object) -> str | None:

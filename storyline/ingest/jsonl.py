@@ -14,9 +14,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from ..records import Document, Problem
+from ..text import language_code
 from .dates import iso_date
 from .decode import bom_encoding, decode_western, normalise_newlines
-from .html import language_code
 from .streams import GzipError, size_text
 
 _SKIP_CHUNK = 256 * 1024

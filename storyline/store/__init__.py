@@ -9,15 +9,15 @@ store exactly as it was before the batch.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import types
 import typing
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
-
-from .web_queries import WebQueries
 
 from ..records import (
     Article,
@@ -34,6 +34,7 @@ from ..records import (
     as_dict,
     from_dict,
 )
+from .web_queries import WebQueries
 
 DEFAULT_DB = "storyline.duckdb"
 PUT_CHUNK = 20_000  # rows per INSERT: bounds the parameter lists held at once
@@ -60,33 +61,50 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
 # records whose rows belong to one article: replaced per article when it is re-analysed
 PER_ARTICLE = (Sentence, EntityMention, Quote, Figure, Event)
 
-_SCALARS = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "bytes": "BLOB"}
+# Python type of a field -> DuckDB column type. Optional fields (`X | None`) take X's type and a
+# Literal takes its values' type; every other field (lists, tuples, nested records, unions such
+# as `float | tuple[float, float]`) is stored as JSON text.
+COLUMN_TYPES: dict[type, str] = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN", bytes: "BLOB"}
+
+# how records are listed to a reader (the export, whole-corpus pages): text order within an
+# article, entities by name, events by date; a type not named here is listed by its key
+READING_ORDER: dict[type, str] = {
+    Sentence: 'article_id, "index"',
+    EntityMention: "article_id, start",
+    Quote: "article_id, start",
+    Figure: "article_id, start",
+    Event: "date, article_id, start",
+    Entity: "name, id",
+}
 
 
-def _column_type(annotation: str) -> str | None:
-    """SQL type of a scalar field, or None for fields stored as JSON text."""
-    parts = {p.strip() for p in annotation.split("|")} - {"None"}
-    if len(parts) == 1:
-        part = parts.pop()
-        if part in _SCALARS:
-            return _SCALARS[part]
-        if part.startswith(("Literal", "DocumentKind", "CopyKind", "QuoteKind", "ClaimStatus", "Precision")):
-            return "VARCHAR"
-    return None
+def _column_type(annotation: Any) -> str | None:
+    """Column type of a field from its resolved type, or None for fields stored as JSON text."""
+    options = [a for a in typing.get_args(annotation) if a is not type(None)] \
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType) else [annotation]
+    if len(options) != 1:
+        return None
+    (tp,) = options
+    if typing.get_origin(tp) is typing.Literal:
+        kinds = {type(v) for v in typing.get_args(tp)}
+        tp = kinds.pop() if len(kinds) == 1 else None
+    return COLUMN_TYPES.get(tp)
 
 
-def _columns(cls: type) -> list[tuple[str, str, bool]]:
+@functools.lru_cache(maxsize=None)
+def _columns(cls: type) -> tuple[tuple[str, str, bool], ...]:
     """(name, sql type, is_json) for each field of a record type, plus a stored `hash` for Document."""
     cols = []
+    hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
-        sql = _column_type(str(f.type))
+        sql = _column_type(hints[f.name])
         cols.append((f.name, sql or "VARCHAR", sql is None))
     if cls is Document:
         cols.append(("hash", "VARCHAR", False))
-    return cols
+    return tuple(cols)
 
 
-class Store(WebQueries):
+class Store:
     """A storyline store file. Use as a context manager, or call `close()`."""
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
@@ -116,6 +134,20 @@ class Store(WebQueries):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+    def cursor(self) -> "Store":
+        """This store through a new cursor of the same connection: one per thread or request
+        (a DuckDB connection is not safe to share across threads; its cursors are)."""
+        view = type(self).__new__(type(self))
+        view.path = self.path
+        view._db = self._db.cursor()
+        view._in_batch = False
+        return view
+
+    @functools.cached_property
+    def web(self) -> WebQueries:
+        """The web app's listing and search queries, on this store's connection."""
+        return WebQueries(self)
 
     def _create_schema(self) -> None:
         for cls, (table, keys) in TABLES.items():
@@ -227,6 +259,22 @@ class Store(WebQueries):
         table, _ = TABLES[cls]
         return self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
+    # -- reading for presentation (export, report, web pages) ------------------------------
+
+    def listing(self, cls: type) -> list[Any]:
+        """Every record of a type, in the order a reader lists them (READING_ORDER)."""
+        return self.get(cls, order=READING_ORDER.get(cls))
+
+    def of_articles(self, cls: type, article_ids: Sequence[str]) -> list[Any]:
+        """The per-article records of these articles, each article's in text order."""
+        assert cls in PER_ARTICLE
+        order = 'article_id, "index"' if cls is Sentence else "article_id, start"
+        return self.get(cls, "article_id IN (SELECT unnest(?))", [list(article_ids)], order=order)
+
+    def story(self, story_id: str) -> Story | None:
+        found = self.get(Story, "id = ?", [story_id])
+        return found[0] if found else None
+
     # -- articles --------------------------------------------------------------------------
 
     def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
@@ -292,8 +340,3 @@ class Store(WebQueries):
 
     def set_state(self, key: str, value: Any) -> None:
         self._db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", [key, json.dumps(value)])
-
-
-def _annotation_check() -> None:  # pragma: no cover - guards a refactor of records.py
-    for cls in TABLES:
-        typing.get_type_hints(cls)

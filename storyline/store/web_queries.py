@@ -1,7 +1,8 @@
 """The store's queries for the web app: story listing with filters, and the search index.
 
 Part of the store (the only place that knows SQL), kept apart because only `storyline.web`
-uses it. The web_* and search_* tables are derived data, rebuilt by `refresh_web_index`
+uses it: a `Store` holds one as `store.web`, bound to the store's connection, so the app asks
+`store.web.story_listing(...)` and never writes SQL itself. The web_* and search_* tables are derived data, rebuilt by `refresh_web_index`
 whenever the records they come from change; they never need migrating.
 """
 
@@ -13,20 +14,22 @@ from typing import Any, Iterable, Sequence
 
 from ..records import Copy, Entity
 
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from . import Store
+
 
 class WebQueries:
-    """Mixed into `Store`: every method runs on the store's connection (`self._db`)."""
+    """The web app's queries over one store (`store.web`): they run on that store's connection,
+    and write through its `batch()` and state, so a write here is atomic like any other."""
 
-    def cursor(self) -> typing.Self:
-        """This store through a new cursor of the same connection: one per thread or request
-        (a DuckDB connection is not safe to share across threads; its cursors are)."""
-        view = type(self).__new__(type(self))
-        view.path = self.path
-        view._db = self._db.cursor()
-        view._in_batch = False
-        return view
+    def __init__(self, store: "Store") -> None:
+        self._store = store
 
-    def web_fingerprint(self) -> str:
+    @property
+    def _db(self) -> typing.Any:
+        return self._store._db
+
+    def fingerprint(self) -> str:
         """A value that changes whenever articles, stories, quotes, entities or sentences change."""
         parts = []
         for table, expr in (("articles", "id"), ("stories", "id || article_ids || length(claims) || length(summary)"),
@@ -36,19 +39,19 @@ class WebQueries:
             parts.append([int(row[0]), int(row[1])])
         return json.dumps(parts)
 
-    def web_index_ready(self) -> bool:
-        return self.get_state("web_index") == self.web_fingerprint()
+    def index_ready(self) -> bool:
+        return self._store.get_state("web_index") == self.fingerprint()
 
-    def refresh_web_index(self, passages: "typing.Callable[[], Iterable[tuple]]", force: bool = False) -> bool:
+    def refresh_index(self, passages: "typing.Callable[[], Iterable[tuple]]", force: bool = False) -> bool:
         """Rebuild listing and search tables if their sources changed; returns whether it did.
 
         `passages()` yields (kind, article_id, story_id, ref_id, start, end, label, text)."""
-        fingerprint = self.web_fingerprint()
-        if not force and self.get_state("web_index") == fingerprint:
+        fingerprint = self.fingerprint()
+        if not force and self._store.get_state("web_index") == fingerprint:
             return False
         rows = list(passages())
         cols = list(zip(*rows)) if rows else [[] for _ in range(8)]
-        with self.batch():
+        with self._store.batch():
             for ddl in _WEB_TABLES:
                 self._db.execute(ddl)
             for table in ("web_story_members", "web_entity_articles", "search_passages", "search_terms", "search_vectors"):
@@ -68,7 +71,7 @@ class WebQueries:
                 f"INSERT INTO search_terms SELECT term, pid, count(*) FROM (SELECT pid,"
                 f" unnest({_WEB_TERMS.format(_WEB_DOC)}) AS term FROM search_passages)"
                 " GROUP BY term, pid ORDER BY term")
-            self.set_state("web_index", fingerprint)
+            self._store.set_state("web_index", fingerprint)
         return True
 
     def story_listing(self, *, q: str | None = None, source: str | None = None, entity: str | None = None,
@@ -136,10 +139,10 @@ class WebQueries:
     def copies_touching(self, article_ids: Sequence[str]) -> list[Copy]:
         """Copy links where either side is one of `article_ids`."""
         ids = list(article_ids)
-        return self.get(Copy, "article_id IN (SELECT unnest(?)) OR of_article_id IN (SELECT unnest(?))", [ids, ids])
+        return self._store.get(Copy, "article_id IN (SELECT unnest(?)) OR of_article_id IN (SELECT unnest(?))", [ids, ids])
 
     def entities_in(self, article_ids: Sequence[str]) -> list[Entity]:
-        return self.get(Entity, "id IN (SELECT entity_id FROM web_entity_articles WHERE article_id IN (SELECT unnest(?)))",
+        return self._store.get(Entity, "id IN (SELECT entity_id FROM web_entity_articles WHERE article_id IN (SELECT unnest(?)))",
                         [list(article_ids)], order="name, id")
 
     def search_bm25(self, query: str, kinds: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from ..store import Store
 from . import data
 from .gate import Gate, PageCache
 from .jobs import MAX_UPLOAD_TEXT, Jobs
-from .pages import environment, web_url
+from ..present.pages import environment, web_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -74,7 +74,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
     writer = threading.Lock()
     index = data.Index(gate, writer)
     with gate.reading() as boot:
-        ready = boot.web_index_ready()
+        ready = boot.web.index_ready()
     if not ready:
         with gate.writing() as store:
             index.refresh(store)

@@ -10,11 +10,11 @@ import math
 import threading
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .. import align
-from ..export import article_dict
+from ..present import views
+from ..present.export import article_dict
 from ..records import Event, Figure, Quote, Sentence, Story, as_dict
 from ..store import Store
-from . import views
+from ..text import sentence_spans
 
 if TYPE_CHECKING:  # pragma: no cover
     from .gate import Gate
@@ -28,28 +28,23 @@ def story_list(store: Store, *, q: str | None = None, source: str | None = None,
                date_from: str | None = None, date_to: str | None = None, sort: str = "size", page: int = 1) -> dict:
     page = max(page, 1)
     sort = sort if sort in ("size", "recent") else "size"
-    total, rows = store.story_listing(q=q, source=source, entity=entity, date_from=date_from, date_to=date_to,
-                                      sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    total, rows = store.web.story_listing(q=q, source=source, entity=entity, date_from=date_from, date_to=date_to,
+                                          sort=sort, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     filters = {"q": q or "", "source": source or "", "entity": entity or "", "date_from": date_from or "",
                "date_to": date_to or "", "sort": sort}
     return {"total": total, "page": page, "pages": max(1, math.ceil(total / PAGE_SIZE)), "stories": rows,
-            "filters": filters, "facets": store.story_facets()}
-
-
-def _in(ids: list[str]) -> tuple[str, list]:
-    return "article_id IN (SELECT unnest(?))", [ids]
+            "filters": filters, "facets": store.web.story_facets()}
 
 
 def story(store: Store, story_id: str, page: int = 1) -> dict | None:
-    found = store.get(Story, "id = ?", [story_id])
-    if not found:
+    found = store.story(story_id)
+    if found is None:
         return None
-    s = as_dict(found[0])
+    s = as_dict(found)
     ids = list(s["article_ids"])
     articles = {a.id: article_dict(a) for a in store.articles(ids)}
-    where, params = _in(ids)
-    copies = as_dict(store.copies_touching(ids))
-    quotes = as_dict(store.get(Quote, where, params, order="article_id, start"))
+    copies = as_dict(store.web.copies_touching(ids))
+    quotes = as_dict(store.of_articles(Quote, ids))
     # summary, timeline and conflicts carry their own offsets: the story page reads no events
     return views.story_view(s, articles, copies, quotes, page=max(page, 1))
 
@@ -58,19 +53,17 @@ def article(store: Store, article_id: str, cited: tuple[int, int] | None = None)
     a = store.article(article_id)
     if a is None:
         return None
-    where, params = _in([article_id])
-    copies = as_dict(store.copies_touching([article_id]))
+    copies = as_dict(store.web.copies_touching([article_id]))
     other_ids = {c["article_id"] for c in copies} | {c["of_article_id"] for c in copies}
-    others = {r["id"]: r for r in store.article_rows(sorted(other_ids), limit=1000)[1]} if other_ids else {}
-    return views.article_view(
-        article_dict(a), as_dict(store.get(Quote, where, params, order="start")),
-        as_dict(store.get(Figure, where, params, order="start")), as_dict(store.get(Event, where, params, order="start")),
-        as_dict(store.entities_in([article_id])), copies, others, store.stories_of_article(article_id), cited)
+    others = {r["id"]: r for r in store.web.article_rows(sorted(other_ids), limit=1000)[1]} if other_ids else {}
+    own = [as_dict(store.of_articles(cls, [article_id])) for cls in (Quote, Figure, Event)]
+    return views.article_view(article_dict(a), *own, as_dict(store.web.entities_in([article_id])), copies, others,
+                              store.web.stories_of_article(article_id), cited)
 
 
 def article_list(store: Store, *, q: str | None = None, page: int = 1) -> dict:
     page = max(page, 1)
-    total, rows = store.article_rows(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, q=q)
+    total, rows = store.web.article_rows(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, q=q)
     return {"total": total, "page": page, "pages": max(1, math.ceil(total / PAGE_SIZE)), "articles": rows,
             "filters": {"q": q or ""}}
 
@@ -82,17 +75,17 @@ def passages(store: Store) -> Iterator[tuple]:
     """(kind, article_id, story_id, ref_id, start, end, label, text) for the search index:
     titles and sentences of articles, quotes with their speakers, and the stories' claims."""
     sentences: dict[str, list[tuple[int, int]]] = {}
-    for s in store.get(Sentence, order='article_id, "index"'):
+    for s in store.listing(Sentence):
         sentences.setdefault(s.article_id, []).append((s.start, s.end))
     for a in store.articles():
         if a.title:
             yield ("article", a.id, None, a.id, None, None, a.source, a.title)
-        for start, end in sentences.get(a.id) or align.sentence_spans(a.text):
+        for start, end in sentences.get(a.id) or sentence_spans(a.text):
             if end - start >= 3:
                 yield ("article", a.id, None, a.id, start, end, a.source, a.text[start:end])
-    for q in store.get(Quote, order="article_id, start"):
+    for q in store.listing(Quote):
         yield ("quote", q.article_id, None, q.id, q.start, q.end, q.speaker, q.text)
-    for s in store.get(Story):
+    for s in store.listing(Story):
         for c in s.claims:
             first = c.variants[0] if c.variants else None
             yield ("claim", first.article_id if first else None, s.id, c.id, first.start if first else None,
@@ -111,19 +104,19 @@ class Index:
     def refresh(self, store: Store, force: bool = False) -> bool:
         """Rebuild the search tables if stale; `store` must be a writing cursor."""
         with self.writer:
-            return store.refresh_web_index(lambda: passages(store), force=force)
+            return store.web.refresh_index(lambda: passages(store), force=force)
 
     def embed_missing(self, store: Store, kinds: list[str], limit: int | None = None, batch: int = 128) -> int:
         from ..embed import embed
 
         done = 0
         while limit is None or done < limit:
-            todo = store.passages_to_embed(batch, kinds)
+            todo = store.web.passages_to_embed(batch, kinds)
             if not todo:
                 break
             vectors = embed([t for _, t in todo])
             with self.writer:
-                store.put_vectors([p for p, _ in todo], vectors.tolist())
+                store.web.put_vectors([p for p, _ in todo], vectors.tolist())
             done += len(todo)
         return done
 
@@ -135,7 +128,7 @@ class Index:
             return
         kinds = list(KINDS) if kind not in KINDS else [kind]
         with self.gate.reading() as store:
-            have, total = store.vector_coverage(kinds)
+            have, total = store.web.vector_coverage(kinds)
         if have < total and total - have <= SYNC_EMBED_LIMIT:
             from ..embed import ModelMissing
 
@@ -168,16 +161,16 @@ def search(store: Store, index: Index, q: str, *, mode: str = "bm25", kind: str 
         from ..embed import ModelMissing, embed
 
         try:
-            have, total = store.vector_coverage(kinds)
-            hits = store.search_vectors(embed([q])[0].tolist(), kinds, limit * 2)
+            have, total = store.web.vector_coverage(kinds)
+            hits = store.web.search_vectors(embed([q])[0].tolist(), kinds, limit * 2)
         except ModelMissing as exc:
             result["note"] = f"semantic search unavailable: {exc}"
             return result
         if have < total:
             result["note"] = f"semantic index is being built: {have} of {total} passages embedded so far"
     else:
-        hits = store.search_bm25(q, kinds, limit * 2)
-    meta = {r["id"]: r for r in store.article_rows(sorted({h["article_id"] for h in hits if h["article_id"]}),
+        hits = store.web.search_bm25(q, kinds, limit * 2)
+    meta = {r["id"]: r for r in store.web.article_rows(sorted({h["article_id"] for h in hits if h["article_id"]}),
                                                    limit=1000)[1]}
     seen: set[tuple[str, str]] = set()
     for h in hits:

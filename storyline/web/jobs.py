@@ -153,7 +153,7 @@ class Jobs:
             job.state = "indexing"
             new = sorted(store.article_ids() - before)
         self.refresh(store)
-        job.new_articles = store.article_rows(new, limit=1000)[1] if new else []
+        job.new_articles = store.web.article_rows(new, limit=1000)[1] if new else []
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

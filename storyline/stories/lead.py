@@ -14,8 +14,9 @@ import unicodedata
 from collections import Counter
 from datetime import date
 
-_BREAK = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ])|\n")
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+from storyline.text import sentence_spans
+from storyline.text import words as text_words
+
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-ZÀ-ÖØ-Þ][\w\-]*(?:['’][A-Za-z]+)?)"
 _NAME = re.compile(rf"{_CAP}(?:[ \t]+(?:(?:of|de|da|del|van|von|der|al|bin|la|le|du|&)[ \t]+)?{_CAP})*")
 _INITIAL = re.compile(r"(?:^|[.!?:;\"“”‘’'(\[\-–—]|\n)\s*$")
@@ -45,11 +46,12 @@ def parse_day(published: str | None) -> int | None:
         return None
 
 
-def sentences(text: str, limit: int) -> list[str]:
-    """The first `limit` sentences or lines; a regex split, since only the lead is needed."""
+def lead_sentences(text: str, limit: int) -> list[str]:
+    """The first `limit` sentences or lines, white space folded, each cut at _MAX_SENTENCE."""
     found: list[str] = []
-    for piece in _BREAK.split(text[: limit * _MAX_SENTENCE * 2]):
-        piece = " ".join(piece.split())
+    head = text[: limit * _MAX_SENTENCE * 2]
+    for start, end in sentence_spans(head):
+        piece = " ".join(head[start:end].split())
         if piece:
             found.append(piece[:_MAX_SENTENCE])
             if len(found) >= limit:
@@ -57,15 +59,15 @@ def sentences(text: str, limit: int) -> list[str]:
     return found
 
 
-def headline_and_lead(title: str | None, text: str, lead_sentences: int) -> tuple[str, str]:
+def headline_and_lead(title: str | None, text: str, sentences: int) -> tuple[str, str]:
     """(what a story title can show, the lead sentences that are embedded with the title)."""
-    lead = sentences(text, lead_sentences)
+    lead = lead_sentences(text, sentences)
     headline = " ".join((title or "").split()) or (lead[0] if lead else "")
     return headline, " ".join(lead)
 
 
 def _title_case(title: str) -> bool:
-    words = [w for w in _WORD.findall(title) if len(w) > 3]
+    words = [w for w in text_words(title) if len(w) > 3 and w[0].isalpha()]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
@@ -82,7 +84,7 @@ def salient_entities(title: str | None, text: str, limit: int = 24) -> frozenset
     ties. Each word of a run is a key too, so "Anika Solberg" and a later "Solberg" meet."""
     source = text if not title or _title_case(title) else f"{title}\n{text}"
     source = "\n".join(line for line in source.split("\n") if len(line) > 200 or not _title_case(line))
-    lowered = {w.casefold() for w in _WORD.findall(source) if w[0].islower()}
+    lowered = {w.casefold() for w in text_words(source) if w[0].islower()}
     runs: list[tuple[list[str], bool, int]] = []
     inside: set[str] = set()
     for match in _NAME.finditer(source):

@@ -1,61 +1,20 @@
-"""The per-story state kept between batches, and the board that updates it within one batch.
+"""The board that updates the stories of one batch.
 
-`StoryState` is what the index stores for a story: enough to score a new article (centroid sum,
-name counts, date span) without re-reading or re-embedding old articles. `Board` holds the stories
-a batch can touch as row arrays, so candidate search is one matrix product per chunk of articles
-and scoring is vectorised over the few candidate rows; it never mutates a stored StoryState but
-writes new ones for the stories that changed.
+`Board` holds the stories a batch can touch as row arrays, so candidate search is one matrix
+product per chunk of articles and scoring is vectorised over the few candidate rows; it never
+mutates a stored `StoryState` but writes new ones for the stories that changed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from storyline.records import Story
-
-if TYPE_CHECKING:
-    from storyline.stories import ArticleFeatures, StoryIndex, StoryParams
-
-@dataclass(eq=False)
-class StoryState:
-    """One story as the index keeps it: enough to score new articles without re-reading old ones."""
-
-    id: str
-    title: str
-    title_article: str
-    title_vector: np.ndarray  # the title article's vector, to compare with later candidates
-    members: list[tuple[str, int | None]]  # (article id, day), sorted by date
-    vector_sum: np.ndarray  # sum of member vectors; its direction is the centroid
-    entities: dict[str, int]  # name -> member articles mentioning it
-    sources: dict[str, int]
-    first: int | None
-    last: int | None
-
-    @property
-    def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.vector_sum))
-        return self.vector_sum / norm if norm > 0 else self.vector_sum
-
-    @property
-    def article_ids(self) -> list[str]:
-        return [article_id for article_id, _ in self.members]
-
-    def to_story(self) -> Story:
-        return Story(id=self.id, title=self.title, article_ids=self.article_ids)
-
-
-def ordered(states: Iterable[StoryState]) -> list[StoryState]:
-    return sorted(states, key=lambda s: (s.first is None, s.first or 0, s.id))
-
-
-def story_id(first_article_id: str) -> str:
-    return "s-" + hashlib.blake2b(first_article_id.encode("utf-8"), digest_size=6).hexdigest()
+from .features import ArticleFeatures, StoryParams
+from .index import StoryIndex, StoryState, ordered, story_id
 
 
 class Board:

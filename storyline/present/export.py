@@ -17,8 +17,8 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from .records import Article, Copy, Entity, Event, Figure, Quote, Story, as_dict
-from .store import Store
+from ..records import Article, Copy, Entity, Event, Figure, Quote, Story, as_dict
+from ..store import Store
 
 FORMATS = ("json", "jsonl", "csv")
 CSV_TABLES = ("articles", "quotes", "figures", "entities", "events", "copies", "claims", "conflicts")
@@ -35,12 +35,12 @@ def build(store: Store) -> dict[str, Any]:
     """The whole export as plain data, in the order of the contract."""
     return {
         "articles": [article_dict(a) for a in store.articles()],
-        "copies": as_dict(store.get(Copy)),
-        "entities": as_dict(store.get(Entity, order="name, id")),
-        "quotes": as_dict(store.get(Quote, order="article_id, start")),
-        "figures": as_dict(store.get(Figure, order="article_id, start")),
-        "events": as_dict(store.get(Event, order="date, article_id, start")),
-        "stories": as_dict(store.get(Story)),
+        "copies": as_dict(store.listing(Copy)),
+        "entities": as_dict(store.listing(Entity)),
+        "quotes": as_dict(store.listing(Quote)),
+        "figures": as_dict(store.listing(Figure)),
+        "events": as_dict(store.listing(Event)),
+        "stories": as_dict(store.listing(Story)),
         "problems": [{"path": p.path, "locator": p.locator, "reason": p.reason} for p in store.problems()],
     }
 

@@ -13,8 +13,9 @@ import re
 from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
+from ..text import RUN, WORD_OR_MARK
+
 Rec = dict[str, Any]
-_WORD = re.compile(r"\w+(?:[’']\w+)?|[^\w\s]")
 
 
 def _meta(a: Rec) -> Rec:
@@ -40,7 +41,7 @@ def story_row(story: Rec, articles: dict[str, Rec]) -> Rec:
 
 def word_diff(reference: str, text: str) -> list[list[str]]:
     """[op, words] segments turning `reference` into `text`: same, del (only in reference), ins."""
-    a, b = _WORD.findall(reference), _WORD.findall(text)
+    a, b = WORD_OR_MARK.findall(reference), WORD_OR_MARK.findall(text)
     m = difflib.SequenceMatcher(a=[w.lower() for w in a], b=[w.lower() for w in b], autojunk=False)
     out: list[list[str]] = []
     for op, i1, i2, j1, j2 in m.get_opcodes():
@@ -373,6 +374,6 @@ def article_view(article: Rec, quotes: Sequence[Rec], figures: Sequence[Rec], ev
 
 def match_spans(text: str, query: str) -> list[Rec]:
     """Where the words of `query` occur in a passage (for highlighting search hits)."""
-    words = {w.lower() for w in re.findall(r"\w+", query) if len(w) > 1}
-    return [{"start": m.start(), "end": m.end(), "kind": "match"} for m in re.finditer(r"\w+", text)
+    words = {w.lower() for w in RUN.findall(query) if len(w) > 1}
+    return [{"start": m.start(), "end": m.end(), "kind": "match"} for m in RUN.finditer(text)
             if m.group().lower() in words]

@@ -16,18 +16,19 @@ translations against other articles of the same topic set the anchor thresholds.
 
 from __future__ import annotations
 
-import hashlib
 import warnings
-import zlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from storyline import align
 from storyline.records import Article, Copy
+from storyline.text import folded_words
+
+from . import align
+from .candidates import MIN_WORDS, anchor_pairs, lsh_pairs
+from .signature import ArticleSignature, signature
 
 FRAMING_WORDS = 20  # a duplicate may sit inside this much framing (dateline, credit line)
 NEAR_DUPLICATE = 0.6  # exact Jaccard of 5-word shingles
@@ -37,11 +38,6 @@ EXCERPT_MAX_SHARE = 0.8  # an excerpt has at most this share of the longer's shi
 EXCERPT_BLOCK = 40  # shingles of a passage lifted verbatim into a copy with its own framing
 BLOCK_SHARE = 0.4  # ... covering at least this share of the shorter text
 UNBROKEN = 0.7  # share of an excerpt's shared shingles in one unbroken run, in both texts
-LSH_THRESHOLD = 0.4  # low enough that MinHash noise does not lose pairs at NEAR_DUPLICATE
-NEIGHBOURS = 64  # an LSH bucket larger than this pairs each article with its next 64 only
-ANCHOR_DF_CAP = 32  # anchor pairs in more articles than this belong to a story, not to a copy
-ANCHOR_MIN_SHARED = 3
-ANCHOR_MIN_SHARE = 0.15  # shared anchor pairs over the smaller article's anchor pairs
 REWRITE_ANCHORS = 0.6  # LCS of anchors over the longer anchor sequence
 TRANSLATION_ANCHORS = 0.5  # LCS of anchors over the shorter anchor sequence
 TRANSLATION_COVERAGE = 0.6  # share of sentences aligned in order by their anchors
@@ -52,109 +48,10 @@ LEXICAL_FLOOR = 0.3  # Dice of sentence content words for an aligned pair
 REWRITE_COVERAGE = 0.8  # share of both texts' words in sentences aligned in order
 LEXICAL_HOPELESS = 0.25  # below this share embeddings are not worth computing
 EMBEDDING_FLOOR = 0.7  # a cosine this high aligns two sentences as well as LEXICAL_FLOOR does
-MIN_WORDS = 20
 EVIDENCE = 3
 PASSAGE = 300
 DF_SAMPLE = 5000
 _DETAIL_CACHE = 1024
-Pairs = set[tuple[int, int]]
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleSignature:
-    """What candidate search needs from one article, small enough to hold for 100k+ articles.
-
-    The normalised body is kept as a hash (exact duplicates) and as a MinHash of its shingles;
-    anchors are stable 64-bit hashes in text order. Confirmation re-reads the article text, so
-    the signature never has to carry it."""
-
-    article_id: str
-    body_key: str
-    words: int
-    minhash: LeanMinHash | None
-    anchors: np.ndarray  # int64, in text order
-    numeric: np.ndarray  # bool per anchor: a number or a date, the anchors no language inflates
-    sentence_words: np.ndarray  # int32, words per sentence
-    language: str | None
-    published: str | None
-
-
-def signature(article: Article, num_perm: int = 128) -> ArticleSignature:
-    """The per-article map step: normalised body hash, shingle MinHash, anchors, sentences."""
-    tokens = align.words(article.text)
-    body = " ".join(tokens)
-    minhash = None
-    if tokens:
-        sketch = MinHash(num_perm=num_perm, hashfunc=zlib.crc32)
-        sketch.update_batch([s.encode("utf-8") for s in set(align.shingles(tokens))])
-        minhash = LeanMinHash(sketch)
-    spans = align.sentence_spans(article.text)
-    anchors = [a for sentence in align.sentence_anchors(article.text, spans) for a in sentence]
-    return ArticleSignature(
-        article_id=article.id,
-        body_key=hashlib.sha1(body.encode("utf-8")).hexdigest(),
-        words=len(tokens),
-        minhash=minhash,
-        anchors=np.array([align.stable_hash(a) for a in anchors], dtype=np.int64),
-        numeric=np.array([a[0] == "#" or a[1:].isdigit() for a in anchors], dtype=bool),
-        sentence_words=np.array([align.count_words(article.text, s, e) for s, e in spans], dtype=np.int32),
-        language=align.language_code(article.language) or align.guess_language(tokens),
-        published=(article.published or "")[:10] or None,
-    )
-
-
-# --- candidates -----------------------------------------------------------------------------
-
-
-def _lsh_pairs(sigs: Sequence[ArticleSignature], first_new: int, representative: Sequence[bool]) -> Pairs:
-    """Pairs whose shingle MinHashes agree on a whole LSH band (likely Jaccard >= LSH_THRESHOLD).
-
-    datasketch's MinHashLSH picks bands and rows; the buckets are a sorted numpy array, not its
-    dict of byte strings (~10 kB an article), and are the "group by band key" a Ray pipeline runs.
-    In a bucket of more than NEIGHBOURS articles each is paired with its next NEIGHBOURS only."""
-    sketched = [i for i, s in enumerate(sigs) if s.minhash is not None and representative[i] and s.words >= MIN_WORDS]
-    if len(sketched) < 2:
-        return set()
-    values = np.stack([sigs[i].minhash.hashvalues for i in sketched]).astype(np.uint64)
-    params = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=values.shape[1])
-    keys = []
-    for band, (begin, end) in enumerate(params.hashranges):
-        key = np.full(len(sketched), band, dtype=np.uint64)
-        for column in range(begin, end):
-            key = key * np.uint64(0x100000001B3) + values[:, column] * np.uint64(0x9E3779B97F4A7C15)
-        keys.append(key)
-    docs, starts, sizes = align.buckets(keys, [np.array(sketched, dtype=np.uint64)] * len(keys), len(sigs))
-    del values, keys
-    pairs: Pairs = set()
-    for lo, hi in align.bucket_pairs(docs, starts, sizes, NEIGHBOURS, first_new):
-        pairs.update(zip(lo.tolist(), hi.tolist()))
-    for start, size in zip(starts[sizes > NEIGHBOURS].tolist(), sizes[sizes > NEIGHBOURS].tolist()):
-        members = np.sort(docs[start:start + size])
-        for step in range(1, NEIGHBOURS + 1):
-            lo, hi = members[:-step], members[step:]
-            pairs.update(zip(lo[hi >= first_new].tolist(), hi[hi >= first_new].tolist()))
-    return pairs
-
-
-def _anchor_pairs(sigs: Sequence[ArticleSignature], first_new: int, representative: Sequence[bool]) -> Pairs:
-    """Pairs sharing enough anchor grams that fewer than ANCHOR_DF_CAP articles contain."""
-    total = len(sigs)
-    chosen = [i for i in range(total) if representative[i]]
-    keys = (align.anchor_grams(sigs[i].anchors, sigs[i].numeric) for i in chosen)
-    docs, starts, sizes = align.buckets(keys, (np.uint64(i) for i in chosen), total)
-    if not len(docs):
-        return set()
-    kept = np.bincount(docs[np.repeat(sizes <= ANCHOR_DF_CAP, sizes)], minlength=total)
-    pair_keys, pair_counts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for lo, hi in align.bucket_pairs(docs, starts, sizes, ANCHOR_DF_CAP, first_new):
-        found, counts = np.unique(lo * total + hi, return_counts=True)
-        pair_keys.append(found)
-        pair_counts.append(counts)
-    keys_, where = np.unique(np.concatenate(pair_keys), return_inverse=True)
-    counts = np.bincount(where, weights=np.concatenate(pair_counts), minlength=len(keys_))
-    lo, hi = keys_ // total, keys_ % total
-    good = (counts >= ANCHOR_MIN_SHARED) & (counts >= ANCHOR_MIN_SHARE * np.minimum(kept[lo], kept[hi]))
-    return set(zip(lo[good].tolist(), hi[good].tolist()))
 
 
 # --- confirmation ---------------------------------------------------------------------------
@@ -259,7 +156,7 @@ class _Confirmer:
             return None
         best = sorted(aligned, key=lambda p: -p[2])[:EVIDENCE]
         evidence = align.passage_pairs(da, db, sorted(best), EVIDENCE, PASSAGE)
-        left, right = align.words(self.corpus[i].text), align.words(self.corpus[j].text)
+        left, right = folded_words(self.corpus[i].text), folded_words(self.corpus[j].text)
         lean = align.remnants(right, b.language, a.language) - align.remnants(left, a.language, b.language)
         return _Found(i, j, "translation", (ratio + coverage) / 2, evidence, lean)
 
@@ -399,7 +296,7 @@ def find_copies(
                 opening = align.passage_pairs(confirmer.detail(first), confirmer.detail(k), [(0, 0, 1.0)], 1, PASSAGE)
                 found.append(_Found(first, k, "duplicate", 1.0, opening, lean=1.0))
 
-    candidates = _lsh_pairs(sigs, first_new, representative) | _anchor_pairs(sigs, first_new, representative)
+    candidates = lsh_pairs(sigs, first_new, representative) | anchor_pairs(sigs, first_new, representative)
     for i, j in sorted(candidates):
         result = confirmer.confirm(i, j)
         if result is not None:

@@ -1,7 +1,7 @@
 """The self-contained HTML report: one file, no network, opening on the story list.
 
 It shows the same pages as the web app (story list, stories, articles), rendered from the same
-templates and view models (`storyline.web.views`), all in one document: a small embedded script
+templates and view models (`present.views`), all in one document: a small embedded script
 shows one page at a time according to the URL hash (#stories, #story/ID, #article/ID/START-END),
 so it works from file:// without a server. Inline style and script are allowed by their hashes
 in the Content-Security-Policy; article content is escaped everywhere (see `highlight`).
@@ -18,18 +18,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import __version__
-from .web import views
-from .web.pages import Span, environment, highlight, report_url
+from .. import __version__
+from . import views
+from .pages import Span, environment, highlight, report_url
 
-__all__ = ["Span", "highlight", "render", "write", "article_spans"]
-
-
-def article_spans(article_id: str, data: dict[str, Any]) -> list[Span]:
-    """Every extract of one article as highlight spans (quotes, speakers, figures, dates, entities)."""
-    raw = views.article_spans(article_id, data.get("quotes", []), data.get("figures", []), data.get("events", []),
-                              data.get("entities", []))
-    return [Span(s["start"], s["end"], s["kind"], s.get("title", ""), s.get("anchor")) for s in raw]
+__all__ = ["Span", "highlight", "render", "write"]
 
 
 def _static(name: str) -> str:

@@ -1,5 +1,7 @@
-"""Primitives behind copy detection: normalised words, sentences, anchors, alignments, and the
-sorted-array buckets that stand in for an all-pairs comparison.
+"""Primitives behind copy detection: normalised bodies, shingles, anchors and alignments.
+
+Words, sentences and stop-words come from `storyline.text`; candidate buckets live in
+`copies.candidates`.
 
 Copies survive in different disguises. A republished wire story keeps its words but not its
 whitespace or quote marks, so comparison runs on a case-folded word stream. A spun or translated
@@ -15,25 +17,19 @@ import difflib
 import hashlib
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
+from storyline.text import FUNCTION_WORDS, RUN, content_words, folded_words, sentence_spans
+
 SHINGLE = 5
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # a token as written: words, or numbers with their separators kept together ("40,000", "20.1")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|\s*\n\s*")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Rev|No|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
-    r"Sep|Sept|Oct|Nov|Dec|Inc|Corp|Ltd|Co|approx|etc|Sra|Hr|Fr|Nr)|\b(?:[A-Z]\.)*[A-Z])\.\s+$"
-)
-
 # Month and weekday names in en, es, it, nl, de, fr, pt: the same date written in two languages
 # then yields the same anchor ("March 1" / "1 de marzo" / "1 marzo" -> m3, 1).
 _MONTHS = (
@@ -59,27 +55,9 @@ _AMBIGUOUS_CALENDAR = {names.split()[0] for names in _MONTHS + _WEEKDAYS} | {
     "mar", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mai", "mars", "mei",
     "quarta", "quinta", "sexta", "segunda"}
 
-# Frequent function words per language: enough to tell the languages apart on a few hundred words.
-_FUNCTION_WORDS = {
-    "en": "the of and to in is that for on was with said by from at as it his have has are were this".split(),
-    "es": "el la los las de del que y en por con para una un es se su al como fue pero más sus".split(),
-    "it": "il lo la gli le di del che e per con una un è si della dei alla nel non sono anche più".split(),
-    "nl": "de het een van en in is dat op te zijn met voor niet aan bij ook door werd heeft naar".split(),
-    "de": "der die das und den dem des ist nicht ein eine mit von zu auf sich für im wurde auch".split(),
-    "fr": "le la les de des du et est une un que qui dans pour pas sur au avec il a été par".split(),
-    "pt": "o a os as de do da que e em um uma para com não por se dos das foi mais".split(),
-}
-_FUNCTION_SETS = {lang: frozenset(vocab) for lang, vocab in _FUNCTION_WORDS.items()}
-
-
-def words(text: str) -> list[str]:
-    """Case-folded words without punctuation: the unit every textual comparison uses."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
 def normalise(text: str) -> str:
     """The body with whitespace, quote marks, case and punctuation removed, for exact identity."""
-    return " ".join(words(text))
+    return " ".join(folded_words(text))
 
 
 def stable_hash(value: str) -> int:
@@ -94,32 +72,6 @@ def shingles(tokens: Sequence[str], size: int = SHINGLE) -> list[str]:
     return [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line: a regex splitter, because copy detection must run on
-    100k articles and only needs sentences to be cut the same way in a copy and its original."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        piece = text[start:end]
-        if "\n" not in match.group() and _ABBREVIATION.search(text, max(start, end - 24), end):
-            continue
-        nxt = text[end : end + 1]
-        if "\n" not in match.group() and nxt.islower():
-            continue
-        if piece.strip():
-            spans.append(_strip_span(piece, start))
-        start = end
-    if text[start:].strip():
-        spans.append(_strip_span(text[start:], start))
-    return spans
-
-
-def _strip_span(piece: str, start: int) -> tuple[int, int]:
-    begin = start + len(piece) - len(piece.lstrip())
-    return begin, start + len(piece.rstrip())
-
-
 def _number_anchor(token: str) -> str:
     digits = re.sub(r"\D", "", token).strip("0")
     return "#" + (digits or "0")
@@ -132,7 +84,7 @@ def sentence_anchors(text: str, spans: Sequence[tuple[int, int]]) -> list[list[s
     form does not occur in the text (which drops sentence-initial words that reappear as
     ordinary words). Lines in title case (headlines, menus, "Related Posts") give only numbers
     and dates: their capitals say nothing about names, and outlets rewrite them freely."""
-    lowered = set(_WORD.findall(text))
+    lowered = set(RUN.findall(text))
     result: list[list[str]] = []
     for start, end in spans:
         tokens = _TOKEN.findall(text, start, end)
@@ -158,25 +110,10 @@ def sentence_anchors(text: str, spans: Sequence[tuple[int, int]]) -> list[list[s
     return result
 
 
-def count_words(text: str, start: int, end: int) -> int:
-    return len(_WORD.findall(text, start, end))
-
-
-def guess_language(tokens: Sequence[str]) -> str | None:
-    """The language whose function words are most frequent among the first words, or None."""
-    counts = Counter(tokens[:400])
-    scores = {lang: sum(counts[w] for w in vocab if w in counts) for lang, vocab in _FUNCTION_SETS.items()}
-    best = max(scores, key=scores.__getitem__)
-    ranked = sorted(scores.values(), reverse=True)
-    if ranked[0] < 3 or ranked[0] < 1.2 * ranked[1]:
-        return None
-    return best
-
-
 def remnants(tokens: Sequence[str], own: str, other: str) -> float:
     """Per-mille of tokens that are function words of `other` but not of `own`. A translation
     keeps bits of its source language (quoted titles, names of bodies), rarely the reverse."""
-    foreign = _FUNCTION_SETS.get(other, frozenset()) - _FUNCTION_SETS.get(own, frozenset())
+    foreign = FUNCTION_WORDS.get(other, frozenset()) - FUNCTION_WORDS.get(own, frozenset())
     return 1000.0 * sum(1 for t in tokens if t in foreign) / max(1, len(tokens))
 
 
@@ -187,7 +124,7 @@ def plainness(pairs: dict, texts: Iterable[str]) -> dict:
     needed = set().union(*(x | y for x, y in pairs.values()))
     frequency: Counter = Counter()
     for text in texts:
-        frequency.update(needed.intersection(words(text)))
+        frequency.update(needed.intersection(folded_words(text)))
     scores = {}
     for key, (own, other) in ((k, v) for k, v in pairs.items() if v[0] and v[1]):
         common = fmean(math.log1p(frequency[w]) for w in own) - fmean(math.log1p(frequency[w]) for w in other)
@@ -195,13 +132,6 @@ def plainness(pairs: dict, texts: Iterable[str]) -> dict:
         if abs(common) > 0.05 or abs(shorter) > 0.3:
             scores[key] = common if abs(common) > 0.05 else shorter
     return scores
-
-
-def language_code(language: str | None) -> str | None:
-    """"en-GB", "EN_us", "en" -> "en"; metadata spells languages many ways."""
-    if not language:
-        return None
-    return language.strip().lower().replace("_", "-").split("-")[0] or None
 
 
 def lcs_length(a: Sequence, b: Sequence) -> int:
@@ -265,14 +195,6 @@ def set_similarity(left: Sequence[frozenset], right: Sequence[frozenset]) -> np.
     return matrix
 
 
-_STOPWORDS = frozenset().union(*_FUNCTION_SETS.values())
-
-
-def content_words(tokens: Sequence[str]) -> list[str]:
-    """Words that carry content in any of the known languages (function words dropped)."""
-    return [t for t in tokens if t not in _STOPWORDS]
-
-
 @dataclass(slots=True)
 class Detail:
     """A text re-read for exact comparison: built only for candidate pairs, never stored."""
@@ -289,7 +211,7 @@ class Detail:
 
 
 def detail(text: str) -> Detail:
-    tokens = words(text)
+    tokens = folded_words(text)
     spans = sentence_spans(text)
     sentences = [text[s:e] for s, e in spans]
     sequence = np.array([hash(s) for s in shingles(tokens)], dtype=np.int64)
@@ -299,7 +221,7 @@ def detail(text: str) -> Detail:
         sequence=sequence,
         shingles=np.unique(sequence),
         sentences=sentences,
-        content=[frozenset(content_words(words(s))) for s in sentences],
+        content=[frozenset(content_words(folded_words(s))) for s in sentences],
         anchor_sets=[frozenset(a) for a in sentence_anchors(text, spans)],
         vocabulary=frozenset(content_words(tokens)),
         quote_marks=frozenset(_QUOTE_MARKS.intersection(text)),
@@ -359,50 +281,3 @@ def edited_pairs(a: Detail, b: Detail, limit: int, length: int) -> list[tuple[st
     """Evidence for a textual copy: sentences aligned by shared words, edited ones first."""
     aligned = monotone_alignment(set_similarity(a.content, b.content), 0.5)
     return passage_pairs(a, b, aligned, limit, length, edited_first=True)
-
-
-# --- buckets: candidate pairs without comparing all pairs ------------------------------------
-
-
-def anchor_grams(anchors: np.ndarray, numeric: np.ndarray) -> np.ndarray:
-    """Ordered anchor pairs up to two apart: they survive spinning, translation and a name
-    inserted between two others, yet two different articles rarely share many of them.
-
-    Pairs of numbers and dates alone are added because some languages capitalise every noun
-    (German), which scatters extra "names" between the real ones; figures are never inflated."""
-    grams = []
-    for values, salt in ((anchors, 0), (anchors[numeric], 0x5851F42D4C957F2D)):
-        values = values.astype(np.uint64)
-        grams += [values[:-k] * np.uint64(0x9E3779B97F4A7C15) + values[k:] * np.uint64(0xC2B2AE3D27D4EB4F)
-                  + np.uint64(salt) for k in (1, 2) if len(values) > k]
-    return np.unique(np.concatenate(grams)) if grams else np.zeros(0, dtype=np.uint64)
-
-
-def buckets(keys: Iterable[np.ndarray], owners: Iterable, total: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group article numbers by key: one uint64 per posting (the key's high bits above the
-    article number), sorted in place, so the index costs 8 bytes a posting."""
-    bits = max(1, (total - 1).bit_length())
-    mask = np.uint64((1 << bits) - 1)
-    postings = np.concatenate([(k & ~mask) | o for k, o in zip(keys, owners)] or [np.zeros(0, np.uint64)])
-    postings.sort()
-    grams = postings >> np.uint64(bits)
-    starts = np.flatnonzero(np.r_[True, grams[1:] != grams[:-1]]) if len(grams) else np.zeros(0, np.int64)
-    del grams
-    docs = (postings & mask).astype(np.int64)
-    return docs, starts, np.diff(np.r_[starts, len(docs)]).astype(np.int64)
-
-
-def bucket_pairs(docs: np.ndarray, starts: np.ndarray, sizes: np.ndarray, largest: int,
-                 first_new: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(low, high) article numbers of every pair inside buckets of 2..largest articles, one
-    array pair per bucket size, keeping only pairs that involve a new article."""
-    for size in range(2, largest + 1):
-        run_starts = starts[sizes == size]
-        if not len(run_starts):
-            continue
-        members = docs[run_starts[:, None] + np.arange(size)]
-        left, right = np.triu_indices(size, 1)
-        lo = np.minimum(members[:, left], members[:, right]).ravel()
-        hi = np.maximum(members[:, left], members[:, right]).ravel()
-        keep = (hi >= first_new) & (lo < hi)  # two keys of one article may collide once masked
-        yield lo[keep], hi[keep]
