@@ -153,12 +153,11 @@ def test_a_failing_story_keeps_its_members_and_is_compared_next_run(tmp_path, mo
 
 
 def test_a_stage_that_fails_as_a_whole_is_a_problem_and_later_stages_run(tmp_path, monkeypatch):
-    from storyline.extract import entities as entities_module
-
-    def broken(mentions):
+    def broken(run):
         raise MemoryError("merge ran out of room")
 
-    monkeypatch.setattr(entities_module, "canonicalize", broken)
+    at = next(i for i, s in enumerate(stages.STAGES) if s.name == "entities")
+    monkeypatch.setitem(stages.STAGES, at, dataclasses.replace(stages.STAGES[at], step=broken))
     result = pipeline.run(_text_files(3), tmp_path / "out", db=tmp_path / "s.duckdb", workers=1)
     assert [(p.stage, p.kind) for p in result.problems] == [("entities", "stage")]
     with Store(tmp_path / "s.duckdb", read_only=True) as store:
