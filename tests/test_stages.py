@@ -156,8 +156,8 @@ def test_a_stage_that_fails_as_a_whole_is_a_problem_and_later_stages_run(tmp_pat
     def broken(run):
         raise MemoryError("merge ran out of room")
 
-    at = next(i for i, s in enumerate(stages.STAGES) if s.name == "entities")
-    monkeypatch.setitem(stages.STAGES, at, dataclasses.replace(stages.STAGES[at], step=broken))
+    monkeypatch.setattr(stages, "STAGES", [dataclasses.replace(s, step=broken) if s.name == "entities" else s
+                                           for s in stages.STAGES])
     result = pipeline.run(_text_files(3), tmp_path / "out", db=tmp_path / "s.duckdb", workers=1)
     assert [(p.stage, p.kind) for p in result.problems] == [("entities", "stage")]
     with Store(tmp_path / "s.duckdb", read_only=True) as store:
