@@ -66,8 +66,8 @@ class LocalEngine:
     """Runs batches in a pool of `workers` processes on this machine (default: one per core).
 
     Each worker loads the models once (`map_steps.load_models`) and gets an equal share of the
-    cores for the embedder's threads. With one worker, or a job of a single batch, the batch
-    runs in this process: no start-up cost for small jobs. The pool starts on first need and
+    cores for the embedder's threads. With one worker, or a single batch before the pool has
+    started, the batch runs in this process: no start-up cost for small jobs. The pool starts on first need and
     lives until `close()`, so the stages of one run share it."""
 
     def __init__(self, workers: int | None = None, *, in_flight: int | None = None) -> None:
@@ -92,7 +92,7 @@ class LocalEngine:
 
     def map_batches(self, fn: Batch, items: Sequence[T], batch_size: int) -> Iterator[tuple[Sequence[T], list[U]]]:
         batches = list(_batches(items, batch_size))
-        if self.workers == 1 or len(batches) <= 1:
+        if self.workers == 1 or (self._pool is None and len(batches) <= 1):
             for batch in batches:
                 yield batch, fn(batch)
             return

@@ -32,6 +32,7 @@ from .stages import Progress
 from .store import DEFAULT_DB, Store
 
 BOILERPLATE_STATE = "boilerplate_model"
+EXPORTED_STATE = "last_export"  # what the store held when DIR/storyline.json and report.html were last written
 BATCH_CHARS = 64 * 1024 * 1024  # a batch is written once it holds this much text, however few documents
 MAX_ANALYSED_CHARS = 200_000
 """Longest text cleaned and analysed per document (about 30,000 words, several times a long
@@ -301,6 +302,20 @@ def export_report(db: str | os.PathLike | Store = DEFAULT_DB, out: str | os.Path
     return json_path, report_path
 
 
+def _export_if_changed(store: Store, out: str | os.PathLike, title: str | None) -> tuple[Path, Path]:
+    """The export and the report, rewritten only when the store changed since they were written
+    (a run that found nothing new costs nothing here either)."""
+    out_dir = Path(out)
+    paths = (out_dir / "storyline.json", out_dir / "report.html")
+    key = [store.web_fingerprint(), len(store.problems()), sorted(map(list, store.keys(StageProblem))),
+           str(out_dir.resolve()), title]
+    if store.get_state(EXPORTED_STATE) == key and all(p.is_file() for p in paths):
+        return paths
+    written = export_report(store, out_dir, title=title)
+    store.set_state(EXPORTED_STATE, key)
+    return written
+
+
 def run(
     paths: Iterable[str | os.PathLike],
     out: str | os.PathLike = "report",
@@ -327,7 +342,7 @@ def run(
         seconds = {"ingest+clean": round(time.perf_counter() - started, 3)}
         analysis = analyse(store, progress=progress, engine=engine, workers=workers)
         started = time.perf_counter()
-        json_path, report_path = export_report(store, out, title=title)
+        json_path, report_path = _export_if_changed(store, out, title)
         seconds.update(analysis.seconds, export=round(time.perf_counter() - started, 3))
         total = store.count(Article)
     return RunResult(ingested, total, json_path, report_path, seconds, analysis.problems)

@@ -72,6 +72,10 @@ def test_one_and_two_workers_give_the_same_output(tmp_path, monkeypatch):
 def test_a_rerun_with_nothing_new_reads_and_writes_nothing(tmp_path, monkeypatch):
     db = tmp_path / "s.duckdb"
     pipeline.run(_text_files(3), tmp_path / "a", db=db, workers=1)
+    written = [(tmp_path / "a" / name).stat().st_mtime_ns for name in ("storyline.json", "report.html")]
+    again = pipeline.run(_text_files(3), tmp_path / "a", db=db, workers=1)
+    assert again.ingest.new_articles == 0 and again.problems == []
+    assert [(tmp_path / "a" / name).stat().st_mtime_ns for name in ("storyline.json", "report.html")] == written
     calls: list[str] = []
     for name in ("put", "replace_all", "replace_for_articles", "update_table", "delete_keys", "set_state",
                  "mark_analysed", "put_signatures", "articles", "get"):
