@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -76,10 +77,57 @@ def write_jsonl(docs: list[dict], path: Path) -> Path:
     return path
 
 
-def peak_mb() -> tuple[float, float]:
-    """(this process, its largest finished child) peak RSS in MB (Linux reports KiB)."""
-    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+def peak_mb() -> float:
+    """This process's peak RSS in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        here = todo.pop()
+        for task in Path(f"/proc/{here}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in task.read_text().split()]
+            except OSError:
+                continue
+            out.extend(kids)
+            todo.extend(kids)
+    return out
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class TreeMemory:
+    """Samples the RSS of this process and all its descendants (pool workers hang below the
+    forkserver, not below us, so ru_maxrss of children does not see them)."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        import threading
+
+        self.total = self.worker = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _watch(self, every: float) -> None:
+        me = os.getpid()
+        while not self._stop.wait(every):
+            workers = [_rss_mb(p) for p in _descendants(me)]
+            self.total = max(self.total, _rss_mb(me) + sum(workers))
+            self.worker = max([self.worker, *workers])
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 # --- the parts, each run as `python bench/pipeline.py --part NAME ...` in a child process ------------
@@ -90,6 +138,7 @@ def part_run(args: argparse.Namespace) -> dict:
     from storyline.engine import engine_named
 
     folder = Path(args.folder)
+    memory = TreeMemory()
     runs = []
     for label, paths in (("first", [folder / "base.jsonl"]), ("incremental", [folder / "base.jsonl", folder / "extra.jsonl"]),
                          ("nothing new", [folder / "base.jsonl", folder / "extra.jsonl"])):
@@ -104,8 +153,9 @@ def part_run(args: argparse.Namespace) -> dict:
         runs.append({"run": label, "seconds": round(time.perf_counter() - started, 2),
                      "new_articles": result.ingest.new_articles, "articles": result.articles,
                      "stages": result.stages, "problems": [str(p) for p in result.problems]})
-    main, workers = peak_mb()
-    return {"runs": runs, "peak_rss_mb": round(main), "peak_worker_rss_mb": round(workers)}
+    memory.stop()
+    return {"runs": runs, "peak_rss_mb": round(peak_mb()), "peak_worker_rss_mb": round(memory.worker),
+            "peak_total_rss_mb": round(memory.total)}
 
 
 def part_baseline(args: argparse.Namespace) -> dict:
@@ -121,7 +171,7 @@ def part_baseline(args: argparse.Namespace) -> dict:
     parsed = time.perf_counter()
     vectors = embed([s for s in sentences if s])
     done = time.perf_counter()
-    main, _ = peak_mb()
+    main = peak_mb()
     return {"parse_seconds": round(parsed - started, 2), "embed_seconds": round(done - parsed, 2),
             "sentences": len(vectors), "words": sum(len(t.split()) for t in texts), "peak_rss_mb": round(main)}
 
@@ -144,11 +194,13 @@ def report(results: dict) -> None:
     print(f"storyline run, first:      {first['seconds']:8.1f} s  ({n / first['seconds']:.2f} articles/s)")
     for name, seconds in first["stages"].items():
         print(f"  {name:22s}  {seconds:8.1f} s")
-    print(f"peak RSS: main {results['storyline']['peak_rss_mb']} MB, largest worker "
-          f"{results['storyline']['peak_worker_rss_mb']} MB")
+    memory = results["storyline"]
+    print(f"peak RSS: main {memory['peak_rss_mb']} MB, largest worker {memory['peak_worker_rss_mb']} MB, "
+          f"all processes together {memory['peak_total_rss_mb']} MB")
     for later in runs[1:]:
         print(f"storyline run, {later['run']:12s}{later['seconds']:8.1f} s  ({later['new_articles']} new articles; "
               f"{later['seconds'] / first['seconds']:.1%} of the first run)")
+        print("  " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in later["stages"].items()))
     base = results.get("baseline")
     if base:
         raw = base["parse_seconds"] + base["embed_seconds"]

@@ -5,7 +5,9 @@ function (a file, a document, an article, a story, or the corpus) and that pure 
 analysis stages also give their store side, the step that finds what is new, has the engine
 map the batch function over it and writes the results. `pipeline.analyse` runs `STAGES` in
 this order and nothing else, `check_order` proves each stage reads only what an earlier stage
-wrote, and `flow_diagram` is the README's flow line (a test holds them equal).
+wrote, and `flow_diagram` is the README's flow line (a test holds them equal). The shape is
+spaCy's: components registered by a decorator that names what each requires and assigns, in a
+pipeline whose order is checked, as `Language.analyze_pipes` does.
 
 Ingest and clean are declared here too, although `pipeline.ingest_paths` runs them batch by
 batch as files are read, so the registry shows the whole flow.
@@ -34,9 +36,9 @@ EXTRACT, ENTITIES, COPIES, STORIES, COMPARE = "extract", "entities", "copies", "
 STORY_INDEX_STATE = "story_index"
 PENDING_STATE = "stories_to_compare"  # survives a crash between placing articles and comparing
 ARTICLES_LOADED = 1024  # new articles read from the store at a time
-PARSE_CHUNK = 64  # articles per extract task: bounds memory held in spaCy Docs
-FEATURE_CHUNK = 256  # articles embedded per story-features task (the model batches well)
-COMPARE_CHUNK = 8  # stories per compare task
+PARSE_CHUNK = 32  # articles per extract task: bounds memory held in spaCy Docs, and keeps workers evenly busy
+FEATURE_CHUNK = 64  # articles embedded per story-features task (the model batches well)
+COMPARE_CHUNK = 2  # stories per compare task (largest first: one long story must not start last)
 STORIES_LOADED = 256  # stories whose records are read from the store at a time
 
 
@@ -277,7 +279,7 @@ def compare(run: StageRun) -> None:
     stored = store.keys(Story)
     current = StoryIndex.from_dict(saved).to_stories()
     gone = stored - {s.id for s in current}
-    todo = [s for s in current if s.id in pending or s.id not in stored]
+    todo = sorted((s for s in current if s.id in pending or s.id not in stored), key=lambda s: (-len(s.article_ids), s.id))
     if gone:
         store.delete_keys(Story, [(i,) for i in sorted(gone)])
     finished = 0

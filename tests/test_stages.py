@@ -186,3 +186,11 @@ def test_stages_read_new_work_from_the_store_not_from_the_corpus(tmp_path):
         assert store.pending_ids(stages.EXTRACT) == ids[1:]
         assert store.pending_ids(stages.STORIES, after=stages.EXTRACT) == ids[:1]
         assert isinstance(store.articles(ids[:1])[0], Article) and store.articles([]) == []
+
+
+def test_cli_refuses_zero_workers(tmp_path):
+    from conftest import run_cli
+
+    proc = run_cli("run", str(EXAMPLES), "--workers", "0", "--out", str(tmp_path), "--db", str(tmp_path / "s.duckdb"),
+                   check=False)
+    assert proc.returncode == 2 and "--workers" in proc.stderr and not (tmp_path / "s.duckdb").exists()
