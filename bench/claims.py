@@ -57,7 +57,7 @@ BIG_STORY = 100  # articles in the one-story speed test
 
 
 def example_records():
-    from storyline.analysis import _story_records
+    from storyline.stages import story_records as _story_records
     from storyline.pipeline import run
     from storyline.store import Store
 
@@ -117,7 +117,7 @@ def bench_summary(gold, by_ref, compared, records):
 
 
 def ecb_records(limit: int | None):
-    from storyline.analysis import extract_articles
+    from storyline.map_steps import extract_articles
 
     docs = [json.loads(line) for line in (ECB / "docs.jsonl").open()]
     topics = sorted({d["topic"] for d in docs})

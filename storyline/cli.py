@@ -96,7 +96,7 @@ def _progress() -> Iterator[pipeline.Progress]:
         yield tick
 
 
-def _report_problems(problems: list[Problem]) -> None:
+def _report_problems(problems: list) -> None:
     for p in problems[:50]:
         err.print(Text.assemble(("problem ", "yellow"), plain(p)), highlight=False, soft_wrap=True)
     if len(problems) > 50:
@@ -122,10 +122,12 @@ def run(
     title: Optional[str] = typer.Option(None, "--title", help="Title of the report."),
     engine: str = typer.Option("local", "--engine", help="local (this process) or ray (Ray tasks)."),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="With --engine ray: a cluster to join."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                          help="Processes for parsing, embedding and comparing (default: one per core)."),
 ) -> None:
     """Ingest PATHS, analyse everything in the store, write the JSON export and the HTML report."""
     try:
-        runner = engine_named(engine, ray_address)
+        runner = engine_named(engine, ray_address, workers)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--engine") from exc
     except RuntimeError as exc:
@@ -140,8 +142,11 @@ def run(
         _fail("no articles: nothing readable was found in the given paths", 2)
     except (StoreError, OSError, RuntimeError) as exc:
         _fail(str(exc))
-    _report_problems(result.ingest.problems)
-    out.print(plain(f"{_summary(result.ingest)}; {result.articles} articles in {db} -> {result.json_path}, "
+    finally:
+        runner.close()
+    _report_problems([*result.ingest.problems, *result.problems])
+    failed = f"; {len(result.problems)} not analysed (retried next run)" if result.problems else ""
+    out.print(plain(f"{_summary(result.ingest)}{failed}; {result.articles} articles in {db} -> {result.json_path}, "
                     f"{result.report_path}"), highlight=False, soft_wrap=True)
 
 

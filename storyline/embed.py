@@ -93,6 +93,13 @@ def unpack(data: bytes) -> np.ndarray:
 
 _loaded: Embedder | None = None
 _loading = threading.Lock()
+_threads: int | None = None  # intra-op threads of the process-wide embedder; None lets onnxruntime choose
+
+
+def use_threads(threads: int | None) -> None:
+    """Threads the process-wide embedder will use (a pool worker takes its share of the cores)."""
+    global _threads
+    _threads = threads
 
 
 def default_embedder() -> Embedder:
@@ -102,7 +109,7 @@ def default_embedder() -> Embedder:
     if _loaded is None:
         with _loading:
             if _loaded is None:
-                _loaded = Embedder()
+                _loaded = Embedder(_threads)
     return _loaded
 
 

@@ -1,6 +1,9 @@
-"""The Python API that the CLI and the web app wrap: ingest_paths, analyse, export_report, run.
+"""The Python API that the CLI and the web app wrap, and the one place that runs the stages:
+ingest_paths, analyse, export_report, run.
 
-Ingest works in batches: each batch (files read, documents cleaned, articles written, the
+`analyse` runs the analysis stages declared in `storyline.stages`, in their order, each over
+what is new in the store; a stage that fails as a whole becomes a problem and the next stage
+still runs. Ingest works in batches: each batch (files read, documents cleaned, articles written, the
 learned boilerplate model updated) is one store transaction, so an interrupted run loses at
 most the batch in flight and never half-writes it. Files already ingested (same bytes) are
 skipped, so re-running on a grown folder processes only the new files.
@@ -12,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +25,14 @@ from . import clean as clean_stage
 from .present import export as export_stage
 from . import ingest as ingest_stage
 from .present import report as report_stage
-from .analysis import Progress
-from .engine import Engine
-from .records import Article, Document, Problem
+from . import stages as stage_registry
+from .engine import Engine, LocalEngine, failure_reason
+from .records import Article, Document, Problem, StageProblem
+from .stages import Progress
 from .store import DEFAULT_DB, Store
 
 BOILERPLATE_STATE = "boilerplate_model"
+EXPORTED_STATE = "last_export"  # what the store held when DIR/storyline.json and report.html were last written
 BATCH_CHARS = 64 * 1024 * 1024  # a batch is written once it holds this much text, however few documents
 MAX_ANALYSED_CHARS = 200_000
 """Longest text cleaned and analysed per document (about 30,000 words, several times a long
@@ -56,6 +62,15 @@ class RunResult:
     json_path: Path
     report_path: Path
     stages: dict[str, float] = field(default_factory=dict)
+    problems: list[StageProblem] = field(default_factory=list)  # articles and stories a stage could not process
+
+
+@dataclass
+class Analysis:
+    """What one `analyse` did: seconds per stage, and the problems it met (also stored)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    problems: list[StageProblem] = field(default_factory=list)
 
 
 class NothingRead(RuntimeError):
@@ -249,12 +264,32 @@ def _bounded(doc: Document, result: IngestResult) -> Document:
 
 
 def analyse(db: str | os.PathLike | Store = DEFAULT_DB, *, progress: Progress | None = None,
-            engine: Engine | None = None) -> dict[str, float]:
-    """Run the analysis stages over the store; returns seconds spent per stage."""
-    from . import analysis
+            engine: Engine | None = None, workers: int | None = None) -> Analysis:
+    """Run every analysis stage of the registry, in order, over what is new in the store.
 
-    with _opened(db) as store:
-        return analysis.analyse_store(store, progress=progress or _noop, engine=engine)
+    `engine` runs the map steps (by default a local pool of `workers` processes, one per core
+    unless told); an engine made here is closed here. A stage that raises is recorded as a
+    problem of the whole stage and is tried again on the next run; the later stages still run."""
+    own = engine is None
+    runner = engine if engine is not None else LocalEngine(workers)
+    result = Analysis()
+    try:
+        with _opened(db) as store:
+            run = stage_registry.StageRun(store, runner, progress or _noop, result.problems)
+            for stage in stage_registry.analysis_stages():
+                started = time.perf_counter()
+                try:
+                    stage.step(run)
+                    store.clear_stage_problems(stage.name, [""])
+                except Exception as exc:  # the stage's own batch was rolled back
+                    failed = StageProblem(stage.name, "", "stage", failure_reason(exc))
+                    store.put([failed])
+                    result.problems.append(failed)
+                result.seconds[stage.name] = round(time.perf_counter() - started, 3)
+    finally:
+        if own:
+            runner.close()
+    return result
 
 
 def export_report(db: str | os.PathLike | Store = DEFAULT_DB, out: str | os.PathLike = "report", *, title: str | None = None) -> tuple[Path, Path]:
@@ -267,6 +302,20 @@ def export_report(db: str | os.PathLike | Store = DEFAULT_DB, out: str | os.Path
     return json_path, report_path
 
 
+def _export_if_changed(store: Store, out: str | os.PathLike, title: str | None) -> tuple[Path, Path]:
+    """The export and the report, rewritten only when the store changed since they were written
+    (a run that found nothing new costs nothing here either)."""
+    out_dir = Path(out)
+    paths = (out_dir / "storyline.json", out_dir / "report.html")
+    key = [store.web.fingerprint(), len(store.problems()), sorted(map(list, store.keys(StageProblem))),
+           str(out_dir.resolve()), title]
+    if store.get_state(EXPORTED_STATE) == key and all(p.is_file() for p in paths):
+        return paths
+    written = export_report(store, out_dir, title=title)
+    store.set_state(EXPORTED_STATE, key)
+    return written
+
+
 def run(
     paths: Iterable[str | os.PathLike],
     out: str | os.PathLike = "report",
@@ -276,6 +325,7 @@ def run(
     progress: Progress | None = None,
     title: str | None = None,
     engine: Engine | None = None,
+    workers: int | None = None,
 ) -> RunResult:
     """The main job: ingest `paths`, analyse the store, write the JSON export and the report.
 
@@ -285,10 +335,14 @@ def run(
     if not any(not isinstance(f, Problem) for f in found):
         raise NothingRead(_ingest_found(found, db, field_map, 500, progress or _noop, None))
     with _opened(db) as store:
+        started = time.perf_counter()
         ingested = _ingest_found(found, store, field_map, 500, progress or _noop, None)
         if ingested.read_nothing:
             raise NothingRead(ingested)
-        stages = analyse(store, progress=progress, engine=engine)
-        json_path, report_path = export_report(store, out, title=title)
+        seconds = {"ingest+clean": round(time.perf_counter() - started, 3)}
+        analysis = analyse(store, progress=progress, engine=engine, workers=workers)
+        started = time.perf_counter()
+        json_path, report_path = _export_if_changed(store, out, title)
+        seconds.update(analysis.seconds, export=round(time.perf_counter() - started, 3))
         total = store.count(Article)
-    return RunResult(ingested, total, json_path, report_path, stages)
+    return RunResult(ingested, total, json_path, report_path, seconds, analysis.problems)

@@ -55,6 +55,24 @@ class Problem:
 
 
 @dataclass(slots=True)
+class StageProblem:
+    """An article or a story that one analysis stage could not process, and why.
+
+    Stored and exported; the stage leaves its subject unmarked, so the next run tries it again
+    and the problem goes away once it succeeds. `subject` is the article id (`kind`
+    "article"), the story id ("story"), or empty when the stage failed as a whole ("stage")."""
+
+    stage: str
+    subject: str
+    kind: Literal["article", "story", "stage"]
+    reason: str
+
+    def __str__(self) -> str:
+        what = f"{self.kind} {self.subject}" if self.subject else "the whole stage"
+        return f"{self.stage}: {what}: {self.reason}"
+
+
+@dataclass(slots=True)
 class Document:
     """One article as found in the input, before cleaning.
 

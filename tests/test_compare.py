@@ -26,7 +26,7 @@ FIELD_MAP = {"headline": "title", "body": "text", "date": "published", "outlet":
 
 
 def _run(paths, tmp_path_factory, name, field_map=None):
-    from storyline.analysis import _story_records
+    from storyline.stages import story_records as _story_records
     from storyline.pipeline import run
     from storyline.store import Store
 
@@ -372,7 +372,7 @@ def test_compare_story_on_a_tiny_story_without_extracts():
 
 def _story(bodies: dict[str, str], published: dict[str, str] | None = None):
     """Hand-written articles through the real extract step and compare_story."""
-    from storyline.analysis import extract_articles
+    from storyline.map_steps import extract_articles
 
     articles = [Article(key, f"{key}.txt", body, title=f"Report {key}", source=f"Outlet {key}",
                         published=(published or {}).get(key, "2024-05-13")) for key, body in bodies.items()]
@@ -436,7 +436,7 @@ def test_figures_of_two_authorities_on_the_same_days_disagree():
 
 
 def test_one_event_given_two_different_days_is_a_date_conflict():
-    from storyline.analysis import extract_articles
+    from storyline.map_steps import extract_articles
     from storyline.records import Article, Story
 
     body = ("The ferry Marisol ran aground off the island of Vesk {when}, the coast guard said. "
@@ -457,7 +457,7 @@ def test_one_event_given_two_different_days_is_a_date_conflict():
 
 
 def _robbery_story(places: dict[str, str]):
-    from storyline.analysis import extract_articles
+    from storyline.map_steps import extract_articles
     from storyline.records import Article, Story
 
     body = ("Police arrested three men after a jewellery shop was robbed in {where} on Friday afternoon, "

@@ -19,7 +19,7 @@ from storyline.extract import names
 from storyline.extract.entities import EntityIndex, canonicalize, entity_mentions, link_entities
 from storyline.records import Article, Entity, EntityMention, Mention
 
-from conftest import SEEDS  # noqa: E402
+from conftest import EXAMPLES, SEEDS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -374,6 +374,35 @@ def test_name_rules():
     assert names.person_parts("Mr. Jean-Yves Le Marrec Jr.") == (("Jean-Yves",), "Le Marrec")
     assert round(names.jaro_winkler("martha", "marhta"), 3) == 0.961
     assert round(names.jaro_winkler("dwayne", "duane"), 3) == 0.84
+
+
+def test_given_names_with_no_latin_letter_compare_without_crashing():
+    for odd in ("\u2010", "“", ".", "-", "Ωμέγα", "Олег"):
+        assert names.fold(odd) and not names.given_names_match("Boris", odd)
+        assert not names.given_names_match(odd, "B.") and not names.is_short_form(odd, "Boris")
+    assert names.given_names_match("Олег", "олег") and not names.given_names_match("Олег", "Иван")
+    assert not names.given_names_match("", "Boris")
+
+
+def test_a_given_name_that_folds_to_nothing_does_not_sink_the_merge_of_real_articles(parse):
+    """A scraped byline leaves a dash or a quote mark where a given name was ("‐ Kessel"), and a
+    German or Russian outlet writes names in its own script: the merge over the example articles
+    must finish, keep those apart from the people of the corpus, and change nothing else."""
+    paths = sorted(EXAMPLES.glob("*.txt"))[:4]
+    articles = [Article(id=p.stem, path=str(p), text=p.read_text(encoding="utf-8")) for p in paths]
+    real = [m for a, d in zip(articles, parse([a.text for a in articles])) for m in entity_mentions(a, d)]
+    people = [m for m in real if m.label == "PERSON" and len(m.text.split()) == 2 and not m.text.endswith("a")]
+    assert people, "the example articles name people"
+    surname = people[0].text.split()[1]
+    odd = [f"\u2010 {surname}", f"“ {surname}", f"Ωμέγα {surname}", "Олег Петров", "Иван Сидоров", "Олег Петров"]
+    extra = [EntityMention(f"scraped-{i}", 0, len(t), t, "PERSON") for i, t in enumerate(odd)]
+    before = canonicalize(real)
+    after = canonicalize(real + extra)
+    assert [e for e in after if not any(m.article_id.startswith("scraped-") for m in e.mentions)] == \
+        [e for e in before if e.id in {x.id for x in after}]
+    assert not together(after, people[0].text, f"\u2010 {surname}")
+    assert owner(after, "Олег Петров").id != owner(after, "Иван Сидоров").id
+    assert len(owner(after, "Олег Петров").mentions) == 2
 
 
 # --- the real seeds ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from storyline import pipeline
-from storyline.analysis import EXTRACT
+from storyline.stages import EXTRACT
 from storyline.records import Article, Quote, Story
 from storyline.store import Store
 
@@ -57,13 +57,18 @@ def test_analysis_of_a_grown_store_only_extracts_new_articles(tmp_path, monkeypa
         before_stories = {s.id for s in store.get(Story)}
     assert first.articles == 4 and before_stories
 
-    from storyline import analysis
+    from storyline import nlp
+    from storyline.store import Store as StoreClass
 
     seen: list[int] = []
-    real = analysis.extract_articles
-    monkeypatch.setattr(analysis, "extract_articles", lambda batch: seen.append(len(batch)) or real(batch))
-    second = pipeline.run(files, tmp_path / "out2", db=db)
+    real_parse, real_articles = nlp.parse, StoreClass.articles
+    monkeypatch.setattr(nlp, "parse", lambda texts, *a, **k: real_parse([seen.append(1) or t for t in texts], *a, **k))
+    whole: list[int] = []  # reads of every stored article: no stage may need one to find its work
+    monkeypatch.setattr(StoreClass, "articles", lambda self, ids=None: (whole.append(1) if ids is None else None)
+                        or real_articles(self, ids))
+    second = pipeline.run(files, tmp_path / "out2", db=db, workers=1)
     assert second.ingest.new_articles == 3 and sum(seen) == 3
+    assert len(whole) == 1  # the export, which lists every article
     with Store(db, read_only=True) as store:
         assert store.analysed(EXTRACT) == store.article_ids()
         assert before_quotes <= {q.id for q in store.get(Quote)}

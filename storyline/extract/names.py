@@ -109,9 +109,13 @@ def fold(word: str) -> str:
 
     Covers kh/h, ph/f, th/t, ks/x, ou/u, w/v, c/k, initial j/y/i before a vowel, y/i elsewhere,
     ie/i, doubled letters and a final h after a vowel (Dmitri/Dmitry/Dmitrij, Iouri/Yuri,
-    Odessa/Odesa, Tarassov/Tarasov, Mathew/Matthew, Sarah/Sara).
+    Odessa/Odesa, Tarassov/Tarasov, Mathew/Matthew, Sarah/Sara). A word without a Latin letter
+    (Cyrillic, Greek, digits, stray punctuation) is its own casefolded key: it never folds to
+    nothing, which would make every such word the same name.
     """
     w = _NON_LETTER.sub("", strip_accents(word).lower())
+    if not w:
+        return word.casefold()
     for a, b in _TRANSLIT:
         w = w.replace(a, b)
     if len(w) > 1 and w[0] in "jyi" and w[1] in _VOWELS:
@@ -288,9 +292,11 @@ def given_names_match(a: str, b: str) -> bool:
     when one ends in -a and the other does not, since that is how many languages mark a different
     person (Paul/Paula, Daniel/Daniela, Mario/Maria).
     """
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:  # nothing to compare: no evidence that it is the same person
+        return False
     if is_initial(a) or is_initial(b):
         return fold(a[0]) == fold(b[0]) or a[0].lower() == b[0].lower()
-    fa, fb = fold(a), fold(b)
     if fa == fb:
         return True
     long_a, long_b = NICKNAMES.get(fa, frozenset()), NICKNAMES.get(fb, frozenset())
@@ -307,7 +313,7 @@ def given_names_match(a: str, b: str) -> bool:
 def is_short_form(a: str, b: str) -> bool:
     """Whether given name `a` is a shorter everyday form of `b` (Bob of Robert, Alex of Alexander)."""
     fa, fb = fold(a), fold(b)
-    if fa == fb or len(fa) >= len(fb):
+    if not fa or fa == fb or len(fa) >= len(fb):
         return False
     return fb in NICKNAMES.get(fa, ()) or fb.startswith(fa) or fb.endswith(fa)
 

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..records import Article, Copy, Entity, Event, Figure, Quote, Story, as_dict
+from ..records import Article, Copy, Entity, Event, Figure, Quote, StageProblem, Story, as_dict
 from ..store import Store
 
 FORMATS = ("json", "jsonl", "csv")
@@ -31,17 +31,35 @@ def article_dict(article: Article) -> dict[str, Any]:
     return data
 
 
+def problem_dicts(store: Store, articles: list[Article]) -> list[dict[str, Any]]:
+    """Files and records that could not be read (stage "ingest"), then articles and stories an
+    analysis stage could not process: `path` and `locator` name the article's file, `stage`,
+    `article_id` or `story_id` say which step failed on what."""
+    out: list[dict[str, Any]] = [{"path": p.path, "locator": p.locator, "reason": p.reason, "stage": "ingest"}
+                                 for p in store.problems()]
+    where = {a.id: a for a in articles}
+    for p in store.get(StageProblem, order="stage, subject"):
+        article = where.get(p.subject) if p.kind == "article" else None
+        entry = {"path": article.path if article else None, "locator": article.locator if article else None,
+                 "reason": p.reason, "stage": p.stage}
+        if p.kind != "stage":
+            entry[f"{p.kind}_id"] = p.subject
+        out.append(entry)
+    return out
+
+
 def build(store: Store) -> dict[str, Any]:
     """The whole export as plain data, in the order of the contract."""
+    articles = store.articles()
     return {
-        "articles": [article_dict(a) for a in store.articles()],
+        "articles": [article_dict(a) for a in articles],
         "copies": as_dict(store.listing(Copy)),
         "entities": as_dict(store.listing(Entity)),
         "quotes": as_dict(store.listing(Quote)),
         "figures": as_dict(store.listing(Figure)),
         "events": as_dict(store.listing(Event)),
         "stories": as_dict(store.listing(Story)),
-        "problems": [{"path": p.path, "locator": p.locator, "reason": p.reason} for p in store.problems()],
+        "problems": problem_dicts(store, articles),
     }
 
 

@@ -30,6 +30,7 @@ from ..records import (
     Problem,
     Quote,
     Sentence,
+    StageProblem,
     Story,
     as_dict,
     from_dict,
@@ -57,6 +58,7 @@ TABLES: dict[type, tuple[str, tuple[str, ...]]] = {
     Event: ("events", ("id",)),
     Copy: ("copies", ("article_id", "of_article_id")),
     Story: ("stories", ("id",)),
+    StageProblem: ("stage_problems", ("stage", "subject")),
 }
 # records whose rows belong to one article: replaced per article when it is re-analysed
 PER_ARTICLE = (Sentence, EntityMention, Quote, Figure, Event)
@@ -168,6 +170,7 @@ class Store:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS analysed (stage VARCHAR, article_id VARCHAR, PRIMARY KEY (stage, article_id))"
         )
+        self._db.execute("CREATE TABLE IF NOT EXISTS signatures (article_id VARCHAR PRIMARY KEY, data BLOB)")
         self._db.execute("INSERT OR IGNORE INTO state VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     @contextmanager
@@ -255,6 +258,44 @@ class Store:
                 self._db.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
             self.put(list(records))
 
+    def for_articles(self, cls: type, article_ids: Sequence[str]) -> list[Any]:
+        """The rows of a per-article record type (or copy links) that belong to these articles."""
+        ids = list(article_ids)
+        return self.get(cls, "article_id IN (SELECT unnest(?))", [ids]) if ids else []
+
+    def keys(self, cls: type) -> set:
+        """The key of every row of a record type (one column: the values; several: tuples)."""
+        table, keys = TABLES[cls]
+        cols = ", ".join(f'"{k}"' for k in keys)
+        rows = self._db.execute(f"SELECT {cols} FROM {table}").fetchall()
+        return {r[0] if len(keys) == 1 else tuple(r) for r in rows}
+
+    def update_table(self, cls: type, records: Sequence[Any], previous: Sequence[Any]) -> int:
+        """Make the table hold `records` when it held `previous`, writing only the rows that
+        differ (a corpus-level result that a few new articles change in a few places)."""
+        table, keys = TABLES[cls]
+
+        def key(record: Any) -> tuple:
+            return tuple(getattr(record, k) for k in keys)
+
+        before = {key(r): as_dict(r) for r in previous}
+        wanted = {key(r) for r in records}
+        gone = [k for k in before if k not in wanted]
+        changed = [r for r in records if before.get(key(r)) != as_dict(r)]
+        with self.batch():
+            self.delete_keys(cls, gone)
+            self.put(changed)
+        return len(gone) + len(changed)
+
+    def delete_keys(self, cls: type, key_rows: Sequence[tuple]) -> None:
+        if not key_rows:
+            return
+        table, keys = TABLES[cls]
+        match = " AND ".join(f'"{k}" = t.k{i}' for i, k in enumerate(keys))
+        lists = ", ".join(f"unnest(?) AS k{i}" for i in range(len(keys)))
+        self._db.execute(f"DELETE FROM {table} USING (SELECT {lists}) AS t WHERE {match}",
+                         [list(column) for column in zip(*key_rows)])
+
     def count(self, cls: type) -> int:
         table, _ = TABLES[cls]
         return self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -280,6 +321,8 @@ class Store:
     def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
         if ids is None:
             return self.get(Article, order="published NULLS LAST, id")
+        if not ids:
+            return []
         return self.get(Article, "id IN (SELECT unnest(?))", [list(ids)], order="published NULLS LAST, id")
 
     def article(self, article_id: str) -> Article | None:
@@ -289,6 +332,16 @@ class Store:
     def find_articles(self, prefix: str) -> list[Article]:
         """Articles whose id starts with `prefix` (users type short ids)."""
         return self.get(Article, "starts_with(id, ?)", [prefix])
+
+    def pending_ids(self, stage: str, after: str | None = None) -> list[str]:
+        """Ids of the articles `stage` has not processed yet (only those `after` has, when
+        given), in id order: how a stage finds its new work without reading the corpus."""
+        sql = "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM analysed d WHERE d.stage = ? AND d.article_id = a.id)"
+        params: list[Any] = [stage]
+        if after is not None:
+            sql += " AND EXISTS (SELECT 1 FROM analysed d WHERE d.stage = ? AND d.article_id = a.id)"
+            params.append(after)
+        return [r[0] for r in self._db.execute(sql + " ORDER BY id", params).fetchall()]
 
     def article_ids(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT id FROM articles").fetchall()}
@@ -324,15 +377,40 @@ class Store:
         rows = self._db.execute("SELECT path, locator, reason FROM problems ORDER BY seen_at, path").fetchall()
         return [Problem(path=p, locator=loc, reason=r) for p, loc, r in rows]
 
+    def clear_stage_problems(self, stage: str, subjects: Iterable[str]) -> None:
+        """Forget the problems of subjects a stage has now processed (a retry that worked)."""
+        wanted = list(subjects)
+        if wanted:
+            self._db.execute("DELETE FROM stage_problems WHERE stage = ? AND subject IN (SELECT unnest(?))",
+                             [stage, wanted])
+
+    def put_signatures(self, rows: Sequence[tuple[str, bytes]]) -> None:
+        """Copy-detection signatures of articles, kept so later runs need not re-read old texts."""
+        if rows:
+            self._db.execute("INSERT OR REPLACE INTO signatures SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                             [[r[0] for r in rows], [r[1] for r in rows]])
+
+    def unsigned_ids(self) -> list[str]:
+        """Articles the copies stage processed without keeping a signature (an older store)."""
+        rows = self._db.execute("SELECT article_id FROM analysed WHERE stage = 'copies' AND article_id NOT IN"
+                                " (SELECT article_id FROM signatures) ORDER BY article_id").fetchall()
+        return [r[0] for r in rows]
+
+    def signatures(self) -> list[tuple[str, bytes]]:
+        """Every stored signature, in article order (published, then id)."""
+        return [(r[0], r[1]) for r in self._db.execute(
+            "SELECT s.article_id, s.data FROM signatures s JOIN articles a ON a.id = s.article_id"
+            " ORDER BY a.published NULLS LAST, a.id").fetchall()]
+
     def analysed(self, stage: str) -> set[str]:
         """Ids of the articles a stage has already processed (stages only process new ones)."""
         rows = self._db.execute("SELECT article_id FROM analysed WHERE stage = ?", [stage]).fetchall()
         return {r[0] for r in rows}
 
     def mark_analysed(self, stage: str, article_ids: Iterable[str]) -> None:
-        rows = [[stage, i] for i in article_ids]
-        if rows:
-            self._db.executemany("INSERT OR IGNORE INTO analysed VALUES (?, ?)", rows)
+        ids = list(article_ids)
+        if ids:
+            self._db.execute("INSERT OR IGNORE INTO analysed SELECT ?, unnest(?::VARCHAR[])", [stage, ids])
 
     def get_state(self, key: str) -> Any:
         row = self._db.execute("SELECT value FROM state WHERE key = ?", [key]).fetchone()

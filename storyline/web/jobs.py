@@ -147,7 +147,9 @@ class Jobs:
                             for p in result.problems]
             job.state = "analysing"
             try:
-                pipeline.analyse(store, progress=tick)
+                analysis = pipeline.analyse(store, progress=tick, workers=1)  # the server's own process: no pool
+                job.problems.extend({"file": "(analysis)", "where": f"{p.stage}: {p.kind} {p.subject}".strip(),
+                                     "reason": label(p.reason)} for p in analysis.problems)
             except Exception as exc:  # articles stay stored; the analysis can be re-run
                 job.problems.append({"file": "(analysis)", "where": "", "reason": f"{type(exc).__name__}: {exc}"})
             job.state = "indexing"

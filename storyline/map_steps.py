@@ -1,0 +1,121 @@
+"""The pure batch functions of the analysis stages: records in, records out, no store.
+
+These are what an engine ships to a worker process or a Ray task, so each must be a
+module-level function of picklable records whose result depends on its batch alone: the same
+batch gives the same result in this process, in a pool worker or on a cluster. `load_models`
+is the worker initialiser, so every worker loads spaCy, the embedder and the pair model once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Sequence
+
+from .records import Article, EntityMention, Event, Figure, Quote, Sentence, Story
+
+STORY_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+
+
+@dataclass
+class ArticleExtracts:
+    """Everything the per-article extract step finds in one article."""
+
+    article_id: str
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[EntityMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+def article_key(article: Article) -> str:
+    return article.id
+
+
+def item_key(item: tuple[Article, set[str]]) -> str:
+    return item[0].id
+
+
+def story_key(records) -> str:
+    return records.story.id
+
+
+def load_models(threads: int | None = None) -> None:
+    """Load every model a map step uses, once per worker process; `threads` caps the
+    embedder's intra-op threads so that N workers on N cores do not fight over them."""
+    from . import embed, nlp
+    from .compare.pairs import default_model
+
+    embed.use_threads(threads)
+    nlp.load()
+    embed.default_embedder()
+    default_model()
+
+
+def extract_articles(articles: Sequence[Article]) -> list[ArticleExtracts]:
+    """Parse a batch and run every per-article extractor; a pure map step over articles."""
+    from . import nlp
+    from .extract.dates import extract_events
+    from .extract.entities import entity_mentions
+    from .extract.figures import extract_figures
+    from .extract.quotes import extract_quotes
+
+    out = []
+    for article, doc in zip(articles, nlp.parse(a.text for a in articles)):
+        sentences = [Sentence(article.id, i, s.start_char, s.end_char) for i, s in enumerate(doc.sents)]
+        out.append(ArticleExtracts(
+            article.id, sentences, entity_mentions(article, doc), extract_quotes(article, doc),
+            extract_figures(article, doc), extract_events(article, doc)))
+    return with_sentence_vectors(articles, out)
+
+
+def with_sentence_vectors(articles: Sequence[Article], extracts: list[ArticleExtracts]) -> list[ArticleExtracts]:
+    """Each sentence embedded once, here, and stored: stories, claims and search reuse the vector.
+
+    The whole batch goes to the model at once, sorted by length inside `embed`, so padding stays small."""
+    from .compare.units import trimmed
+    from .embed import embed, pack
+
+    text_of = {a.id: a.text for a in articles}
+    spans = [(x, k, trimmed(text_of[x.article_id], s.start, s.end)) for x in extracts for k, s in enumerate(x.sentences)]
+    vectors = embed([text for _, _, text in spans])
+    for (x, k, _), vector in zip(spans, vectors):
+        x.sentences[k] = replace(x.sentences[k], vector=pack(vector))
+    return extracts
+
+
+def story_features(items: Sequence[tuple[Article, set[str]]]) -> list:
+    """Embedding, names, date and source of each (article, its entity ids); a map step."""
+    from .stories import batch_features
+
+    return batch_features([a for a, _ in items], entities={a.id: names for a, names in items})
+
+
+def compare_stories(records: Sequence) -> list[Story]:
+    """`compare_story` over a batch of `StoryRecords`; a pure map step over stories."""
+    from .compare import compare_story
+
+    return [compare_story(r) for r in records]
+
+
+def link_speakers(quotes: Iterable[Quote], index) -> list[Quote]:
+    """Quotes with `speaker_entity` set from the canonical entity at the speaker's span."""
+    linked = []
+    for q in quotes:
+        entity = None
+        if q.speaker_start is not None and q.speaker_end is not None:
+            entity = index.at(q.article_id, q.speaker_start, q.speaker_end)
+        linked.append(replace(q, speaker_entity=entity.id if entity else None))
+    return linked
+
+
+def article_entities(entities, wanted: set[str]) -> dict[str, set[str]]:
+    """Canonical entity ids named in each wanted article (the stories stage's name features)."""
+    named: dict[str, set[str]] = {a: set() for a in wanted}
+    for e in entities:
+        if e.type not in STORY_ENTITY_TYPES:
+            continue
+        for m in e.mentions:
+            if m.article_id in named:
+                named[m.article_id].add(e.id)
+    return named
