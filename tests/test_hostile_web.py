@@ -128,7 +128,7 @@ def test_twenty_first_searches_load_the_model_once(monkeypatch):
     loads = []
 
     class SlowModel:
-        def __init__(self) -> None:
+        def __init__(self, threads: int | None = None) -> None:
             loads.append(threading.get_ident())
             time.sleep(0.3)  # loading the real model takes about this long
 
