@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from ..ingest.titles import rejection
 from ..records import Article, Document, Removed
-from ..text import guess_language
+from ..language import detect_language
 from . import html as html_stage
 from .model import BoilerplateModel
 from .text import Cleaned, clean_text
@@ -44,7 +44,7 @@ def clean(doc: Document, model: BoilerplateModel | None = None) -> Article:
         url=doc.url or page.get("url"),
         source=_fit("source", (doc.source, page.get("source"), result.source), rejected),
         published=doc.published or page.get("published") or result.published,
-        language=doc.language or page.get("language") or guess_language(text),
+        language=doc.language or page.get("language") or detect_language(text),
         author=doc.author or page.get("author") or result.author,
         locator=doc.locator,
         removed=result.removed + rejected,

@@ -14,7 +14,8 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 from storyline.records import Article
-from storyline.text import folded_words, guess_language, language_code, run_count, sentence_spans
+from storyline.language import detect_language
+from storyline.text import folded_words, language_code, run_count, sentence_spans
 
 from . import align
 
@@ -65,4 +66,4 @@ def signature(article: Article, num_perm: int = 128) -> ArticleSignature:
 def _language(article: Article) -> str | None:
     """The language the article states (as a lower-case code), else the guess from its text."""
     stated = language_code(article.language)
-    return stated.lower() if stated else guess_language(article.text)
+    return stated.lower() if stated else detect_language(article.text)
