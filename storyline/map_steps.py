@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 
 from .records import Article, EntityMention, Event, Figure, Quote, Sentence, Story
 
+MULTILINGUAL = "multilingual"  # the story index's vector space when the corpus is not all English
 STORY_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 
 
@@ -32,7 +33,7 @@ def article_key(article: Article) -> str:
     return article.id
 
 
-def item_key(item: tuple[Article, set[str]]) -> str:
+def item_key(item: tuple) -> str:
     return item[0].id
 
 
@@ -84,11 +85,19 @@ def with_sentence_vectors(articles: Sequence[Article], extracts: list[ArticleExt
     return extracts
 
 
-def story_features(items: Sequence[tuple[Article, set[str]]]) -> list:
-    """Embedding, names, date and source of each (article, its entity ids); a map step."""
+def story_features(items: Sequence[tuple[Article, set[str], str]]) -> list:
+    """Embedding, names, date and source of each (article, its entity ids, vector space); a map step.
+
+    The space ("english" or "multilingual") is the story index's, chosen by the stories stage
+    for the whole corpus, so every vector of one index comes from one model."""
     from .stories import batch_features
 
-    return batch_features([a for a, _ in items], entities={a.id: names for a, names in items})
+    embedder = None
+    if any(space == MULTILINGUAL for _, _, space in items):
+        from .multilingual import default_multilingual
+
+        embedder = default_multilingual()
+    return batch_features([a for a, _, _ in items], embedder, entities={a.id: names for a, names, _ in items})
 
 
 def compare_stories(records: Sequence) -> list[Story]:
@@ -119,3 +128,14 @@ def article_entities(entities, wanted: set[str]) -> dict[str, set[str]]:
             if m.article_id in named:
                 named[m.article_id].add(e.id)
     return named
+
+
+def shared_names(named: dict[str, set[str]], entities, articles: set[str]) -> dict[str, set[str]]:
+    """For the given articles, only the entities that some other article names too.
+
+    The packaged parser is English: in a German or Spanish text it takes capitalised nouns and
+    weekdays for names ("Gespräche", "Donnerstag"), and such one-article names would dilute the
+    name overlap with the English coverage of the same event. A name another article shares
+    (most often a person, place or body spelled alike in both languages) is kept."""
+    spread = {e.id: len({m.article_id for m in e.mentions}) for e in entities}
+    return {a: ({n for n in names if spread.get(n, 0) >= 2} if a in articles else names) for a, names in named.items()}

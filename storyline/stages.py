@@ -19,13 +19,14 @@ again. Only the store side knows which articles are new, and only `store` knows 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
 from . import clean as clean_stage
 from . import ingest as ingest_stage
 from . import map_steps
 from .engine import Engine, Failed, Isolated
+from .multilingual import ENGLISH, needs_multilingual
 from .records import Article, Copy, Entity, EntityMention, Event, Figure, Quote, Sentence, StageProblem, Story
 from .store import Store
 
@@ -237,9 +238,15 @@ def stories(run: StageRun) -> None:
     saved = store.get_state(STORY_INDEX_STATE)
     index = StoryIndex.from_dict(saved) if saved else StoryIndex()
     new = store.articles(new_ids)
-    named = map_steps.article_entities(run.entities if run.entities is not None else store.get(Entity), set(new_ids))
+    if index.space != map_steps.MULTILINGUAL and needs_multilingual(a.language for a in new):
+        index = _to_multilingual(run, index)
+    merged = run.entities if run.entities is not None else store.get(Entity)
+    named = map_steps.article_entities(merged, set(new_ids))
+    if index.space == map_steps.MULTILINGUAL:
+        named = map_steps.shared_names(named, merged, {a.id for a in new if a.language not in ENGLISH})
     features, failed = [], []
-    for _, found, bad in run.map(STORIES, [(a, named[a.id]) for a in new], FEATURE_CHUNK, map_steps.item_key):
+    items = [(a, named[a.id], index.space) for a in new]
+    for _, found, bad in run.map(STORIES, items, FEATURE_CHUNK, map_steps.item_key):
         features.extend(found)
         failed.extend(bad)
     placed = {f.article_id for f in features}
@@ -250,6 +257,23 @@ def stories(run: StageRun) -> None:
         store.set_state(PENDING_STATE, sorted(pending))
         store.mark_analysed(STORIES, sorted(placed))
         run.settle(STORIES, "article", placed, failed)
+
+
+def _to_multilingual(run: StageRun, index):
+    """The index in the multilingual space: the first article not in English turns the whole
+    corpus multilingual, and the stories already made are re-embedded once, so old and new
+    articles are compared in one space (English-only corpora never pay for the larger model)."""
+    members = [a for st in index.stories.values() for a in st.article_ids]
+    if not members:
+        return replace(index, space=map_steps.MULTILINGUAL)
+    vectors = {}
+    for page in _chunks(members, ARTICLES_LOADED):
+        items = [(a, set(), map_steps.MULTILINGUAL) for a in run.store.articles(page)]
+        for _, found, failed in run.map(STORIES, items, FEATURE_CHUNK, map_steps.item_key):
+            if failed:  # an old article that cannot be embedded again keeps the whole index as it was
+                raise RuntimeError(f"re-embedding stories for other languages failed: {failed[0].reason}")
+            vectors.update((f.article_id, f.vector) for f in found)
+    return index.respaced(vectors, map_steps.MULTILINGUAL)
 
 
 def story_records(store: Store, story: Story):

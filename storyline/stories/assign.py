@@ -66,12 +66,12 @@ def assign_stories(
         return math.log(corpus / (df.get(name, 0) + 1)) + 1.0
 
     order = sorted(features, key=lambda f: (f.day is None, f.day or 0, _stable(f.article_id), f.article_id))
-    board = Board(index, order, idf, params)
+    board = Board(index, order, idf, params.in_space(index.space))
     board.assign(order)
     for _ in range(params.refine_passes):
         if not board.refine(order):
             break
     stories = dict(index.stories)
     touched = board.write_back(order, stories)
-    new_index = StoryIndex(stories=stories, entity_df=df, articles=total)
+    new_index = StoryIndex(stories=stories, entity_df=df, articles=total, space=index.space)
     return [state.to_story() for state in ordered(touched)], new_index

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Iterable, Mapping
 
@@ -75,6 +75,18 @@ class StoryIndex:
     stories: dict[str, StoryState] = field(default_factory=dict)
     entity_df: dict[str, int] = field(default_factory=dict)
     articles: int = 0
+    space: str = "english"  # which model's vectors the sums hold: "english" (MiniLM) or "multilingual" (e5)
+
+    def respaced(self, vectors: Mapping[str, np.ndarray], space: str) -> StoryIndex:
+        """The same stories with every vector recomputed in another model's space.
+
+        A corpus that was all English until a batch in another language arrives keeps its
+        stories; their sums and title vectors are rebuilt from the members' new vectors, once."""
+        stories = {}
+        for sid, st in self.stories.items():
+            total = np.sum([vectors[a] for a in st.article_ids], axis=0).astype(np.float32)
+            stories[sid] = replace(st, vector_sum=total, title_vector=np.asarray(vectors[st.title_article], np.float32))
+        return StoryIndex(stories=stories, entity_df=dict(self.entity_df), articles=self.articles, space=space)
 
     def to_stories(self) -> list[Story]:
         return [state.to_story() for state in ordered(self.stories.values())]
@@ -84,6 +96,7 @@ class StoryIndex:
         return {
             "version": 1,
             "articles": self.articles,
+            "space": self.space,
             "entity_df": dict(self.entity_df),
             "stories": [
                 {"id": s.id, "title": s.title, "title_article": s.title_article, "title_vector": _b64(s.title_vector),
@@ -102,4 +115,5 @@ class StoryIndex:
                 members=[(a, parse_day(d)) for a, d in s["members"]], vector_sum=_unb64(s["vector_sum"]),
                 entities=dict(s["entities"]), sources=dict(s["sources"]),
                 first=parse_day(s["first"]), last=parse_day(s["last"]))
-        return cls(stories=stories, entity_df=dict(data.get("entity_df", {})), articles=int(data.get("articles", 0)))
+        return cls(stories=stories, entity_df=dict(data.get("entity_df", {})), articles=int(data.get("articles", 0)),
+                   space=str(data.get("space", "english")))
