@@ -128,13 +128,9 @@ def synonym_table() -> dict[str, list[str]]:
 
 
 def load_meantime() -> list[Article]:
-    articles = []
-    for lang in ("en", "es", "it", "nl"):
-        with open(SHARED / "meantime" / lang / "docs.jsonl", encoding="utf-8") as handle:
-            for line in handle:
-                doc = json.loads(line)
-                articles.append(Article(id=f"{lang}:{doc['doc_id']}", path=f"meantime/{lang}", text=doc["text"]))
-    return articles
+    from meantime import documents
+
+    return [Article(id=f"{lang}:{doc['doc_id']}", path=f"meantime/{lang}", text=doc["text"]) for lang, doc in documents()]
 
 
 def load_news() -> list[dict]:

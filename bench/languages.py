@@ -40,17 +40,16 @@ from storyline.text import guess_language, sentence_spans, words  # noqa: E402
 
 def load() -> dict[str, list[tuple[str, str]]]:
     """(language, text) triples of the three inputs."""
+    from meantime import documents
+
     sets: dict[str, list[tuple[str, str]]] = {"texts": [], "titles": [], "short sentences": []}
-    for lang in LANGUAGES:
-        with open(SHARED / "meantime" / lang / "docs.jsonl", encoding="utf-8") as handle:
-            for line in handle:
-                doc = json.loads(line)
-                text = doc["text"]
-                sets["texts"].append((lang, text))
-                sets["titles"].append((lang, doc.get("title") or text.split("\n", 1)[0]))
-                for start, end in sentence_spans(text):
-                    if 3 <= len(words(text[start:end])) <= 12:
-                        sets["short sentences"].append((lang, text[start:end]))
+    for lang, doc in documents():
+        text = doc["text"]
+        sets["texts"].append((lang, text))
+        sets["titles"].append((lang, doc.get("title") or text.split("\n", 1)[0]))
+        for start, end in sentence_spans(text):
+            if 3 <= len(words(text[start:end])) <= 12:
+                sets["short sentences"].append((lang, text[start:end]))
     return sets
 
 

@@ -39,14 +39,10 @@ from storyline.text import sentence_spans  # noqa: E402
 
 
 def load() -> list[Article]:
-    out = []
-    for lang in ("en", "es", "it", "nl"):
-        with open(SHARED / "meantime" / lang / "docs.jsonl", encoding="utf-8") as handle:
-            for line in handle:
-                doc = json.loads(line)
-                out.append(Article(id=f"{lang}:{doc['doc_id']}", path=lang, text=doc["text"], title=doc.get("title"),
-                                   language=lang))
-    return out
+    from meantime import documents
+
+    return [Article(id=f"{lang}:{doc['doc_id']}", path=lang, text=doc["text"], title=doc.get("title"), language=lang)
+            for lang, doc in documents()]
 
 
 def lead_text(a: Article, p: StoryParams = StoryParams()) -> str:
