@@ -380,7 +380,7 @@ def _errors(d: dict, raw: list[dict], gold: list[dict], preds: list[dict], pairs
     got_p, got_g = {i for i, _ in pairs}, {j for _, j in pairs}
     for j, g in enumerate(gold):
         if j not in got_g:
-            out.append({"doc": d["name"], "error": "missed", "kind": g["kind"], "content": _span_text(text, g["chars"]),
+            out.append({"doc": d["name"], "error": "missed", "kind": g["kind"], "speech": g["speech"], "content": _span_text(text, g["chars"]),
                         "source": seg(g["source"]), "cue": seg(kept[j].get("Cue", []))})
     for i, p in enumerate(preds):
         if i not in got_p:

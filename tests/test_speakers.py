@@ -63,6 +63,19 @@ CASES = {
         "Coach Ivo Sand said having Jan Novak back in goal was a big boost for the team.\n\n"
         "“Jan makes everyone around him calmer, and Novak knows it,” he said.",
         "calmer", "Ivo Sand"),
+    "a_day_after_the_verb_is_not_the_speaker_and_an_apposition_is_skipped": (
+        "The harbour board met in Dorvik on Wednesday to discuss the pier.\n\n"
+        "“We have waited long enough for this decision,” Ana Kovac, the board's longest-serving member, "
+        "said Thursday on local radio.",
+        "waited long enough", "Ana Kovac"),
+    "an_inverted_cue_before_a_colon_names_its_speaker": (
+        "The council voted against the new stadium on Monday.\n\n"
+        "Said Brenner: “Nobody in this town asked for a stadium we cannot fill.”",
+        "Nobody in this town", "Brenner"),
+    "a_response_speaks_for_whoever_gave_it": (
+        "Residents wrote to Karl Mott in March about the ferry. He answered them on Tuesday.\n\n"
+        "“The ferry will run through the winter, whatever it costs,” his response read.",
+        "whatever it costs", "Karl Mott"),
 }
 
 

@@ -245,7 +245,7 @@ def _resolve_all(found: list[Found], ctx: Context, text: str) -> list[Found]:
         if f.cue_i is not None:
             cue = doc[f.cue_i]
             if f.cue_i not in speakers:
-                subject = cues.cue_subject(cue, ctx.quoted, f.kind != "indirect" and cue.idx > f.start)
+                subject = cues.cue_subject(cue, ctx.quoted, f.kind != "indirect")
                 reported = tuple((e.start, e.end) for e in out)
                 speakers[f.cue_i] = resolve(subject, ctx, previous, reported) if subject is not None else None
             f = replace(f, cue=cues.cue_text(cue), speaker=speakers[f.cue_i],
