@@ -72,6 +72,10 @@ CASES = {
         "The council voted against the new stadium on Monday.\n\n"
         "Said Brenner: “Nobody in this town asked for a stadium we cannot fill.”",
         "Nobody in this town", "Brenner"),
+    "as_someone_put_it_introduces_a_quotation": (
+        "The harbour fund lost money for a third year.\n\n"
+        "As Marta Ilves, a trustee of the fund, put it last week, “We cannot keep paying for a pier nobody uses.”",
+        "pier nobody uses", "Marta Ilves"),
     "a_response_speaks_for_whoever_gave_it": (
         "Residents wrote to Karl Mott in March about the ferry. He answered them on Tuesday.\n\n"
         "“The ferry will run through the winter, whatever it costs,” his response read.",

@@ -78,7 +78,12 @@ def is_speech(t: Token, loose: bool = False) -> bool:
     """A verb that can attribute a quotation; `loose`: any verb will do (after a colon)."""
     if t.pos_ != "VERB":
         return False
-    return t.lemma_ in SPEECH_LEMMAS or t.lemma_ in QUOTE_ONLY_LEMMAS or t.lemma_ == "quote" or loose
+    return t.lemma_ in SPEECH_LEMMAS or t.lemma_ in QUOTE_ONLY_LEMMAS or t.lemma_ == "quote" or loose or _puts_it(t)
+
+
+def _puts_it(t: Token) -> bool:
+    """ "as Lee put it, “…”": the idiom introduces a quotation as any speech verb does."""
+    return t.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children)
 
 
 def after_cue(after: list[Token], trailing: bool, marks: Marks) -> Token | None:
