@@ -265,6 +265,13 @@ def test_praise_questions_and_echoes_report_what_was_said(run):
         assert one(quotes, "indirect", content).speaker == speaker
 
 
+def test_quoted_words_take_the_complement_that_holds_them(run):
+    text = "Jonas Weber commented on the “shameful state” of the harbour after the storm."
+    q = one(run(text), "indirect", "shameful state")
+    assert q.text == "on the “shameful state” of the harbour after the storm"
+    assert q.speaker == "Jonas Weber" and [text[s:e].strip("“”") for s, e in q.marked] == ["shameful state"]
+
+
 def test_according_to(run):
     text = "According to Marta Ilves, the tunnel will cost twice the estimate."
     q = one(run(text), "indirect", "tunnel")
