@@ -147,6 +147,18 @@ def test_groups_speak_when_no_person_is_named_and_link_to_their_organisation(run
     assert said(quotes, "road to the harbour") == "Officials"
 
 
+def test_a_thing_or_an_event_is_not_a_speaker_but_a_body_of_people_is(run):
+    text = ("The harbour board voted on the pier plan on Monday.\n\n"
+            "The timing of the vote suggested that the board wanted the matter settled before the election.\n\n"
+            "“We will appeal,” the opposition said on Tuesday.\n\n"
+            "The crowd outside shouted that the pier belonged to the town.")
+    quotes = run(text)
+    assert not any(q.speaker and "timing" in q.speaker for q in quotes)
+    assert not any("board wanted the matter settled" in q.text for q in quotes)
+    assert said(quotes, "We will appeal") == "the opposition"
+    assert said(quotes, "pier belonged") == "The crowd"
+
+
 def test_an_office_speaks_for_its_holder_and_a_document_names_no_speaker(run):
     text = ("Mayor Ana Kovac did not attend the meeting on Monday. Her office said that she was ill.\n\n"
             "The agency published a first assessment, which said that the dam was safe.\n\n"

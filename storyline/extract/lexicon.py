@@ -84,3 +84,16 @@ EXTRA_TITLES = frozenset(
     neighbor victim councillor councilor trustee chef constable sergeant detective firefighter
     paramedic pilot coach captain manager""".split()
 )
+
+# endings of abstract nouns ("the timing", "the proportion", "the first meeting"): a singular
+# subject so ending is a thing or an event, not a speaker, unless it names a body of people
+ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ing", "ism")
+# bodies of people whose nouns end like abstract ones, or that are singular collectives
+COLLECTIVES = frozenset(
+    """administration government department opposition coalition federation association foundation
+    organization organisation institution delegation commission parliament management movement
+    establishment leadership presidency authority community majority minority population nation
+    crowd audience public family group panel jury staff faculty congregation delegation
+    legislature ministry police team union party council committee board agency court campaign
+    company firm army military office city county university municipality charity""".split()
+)

@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from . import referents
 from .pronouns import GROUP_PRONOUNS, PERSON_PRONOUNS, PRONOUN_OF, antecedent, is_title_only
 from .referents import UNKNOWN, within
-from .lexicon import DOCUMENTS, EXTRA_TITLES, NAME_TYPES, OFFICES, SPEECH_LEMMAS
+from .lexicon import ABSTRACT_ENDINGS, COLLECTIVES, DOCUMENTS, EXTRA_TITLES, NAME_TYPES, OFFICES, SPEECH_LEMMAS
 from .names import HEADLINE_VERBS, TITLE_WORDS
 from .roles import groups_of, role_bearer, role_words, same_line
 
@@ -333,8 +333,18 @@ def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
         return make(_bare(_proper_run(head)) or _proper_run(head), "name")
     if head.pos_ == "NOUN" and head.lower_ not in _TITLES:
         org = _group_name(head, ctx)
+        if org is None and _abstract(head):
+            return None  # "the timing", "a phrase which": a thing, not somebody who speaks
         return make(org, "group") if org is not None else make(local, "group")
     return make(local, "surface")
+
+
+def _abstract(head: Token) -> bool:
+    """A singular common noun that names a thing or an event rather than a person or a body of
+    people: an abstract ending ("proportion", "meeting") or a word of speech itself ("phrase")."""
+    if head.tag_ != "NN" or head.lemma_ in COLLECTIVES:
+        return False
+    return head.lemma_.endswith(ABSTRACT_ENDINGS) or head.lemma_ in {"phrase", "word", "line", "slogan"}
 
 
 def _author(head: Token, ctx: Context, previous: Speaker | None,
