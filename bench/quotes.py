@@ -27,6 +27,10 @@ triples sharing a cue verb.
   resolution); spkLoc is the earlier criterion: the words at the cue overlap the Source or end
   in its last word, before any resolution. textacy resolves nothing, so its pronouns count as
   unresolved;
+* speech view: the same one-to-one matching against all gold, then scored on the attributions of
+  reported speech only (content with quotation marks, or a cue that is a verb of saying or
+  writing, "according to", a colon, a signature dash); a record matched to a belief or finding
+  counts neither way. This is the measure closest to "human-marked quotes" in news;
 * gold kind: direct if every content segment is enclosed by quotation marks (a mark within two
   characters before and after it), mixed if the content contains or touches a mark otherwise,
   indirect if no mark at all. Predicted kind: direct, mixed (an indirect statement with marked
@@ -52,71 +56,14 @@ from storyline import nlp  # noqa: E402
 from storyline.text import folded_words as words  # noqa: E402
 from storyline.extract.quotes import find_attributions  # noqa: E402
 
-POLNEAR = REPO.parent / "shared" / "data" / "polnear"
+sys.path.insert(0, str(REPO / "bench"))
+from polnear_gold import POLNEAR, chars, gold_kind, is_speech, load_split  # noqa: E402
+
 OUT = REPO / "bench" / "out" / "quotes.json"
-MARKS = set("“”\"„«»‹›")
-SINGLE = set("‘’'`")
 KINDS = ("direct", "mixed", "indirect")
 PRONOUNS = frozenset("he she they it i we you him her them his its their me us my our who which that".split())
 PERSONAL = frozenset("he she i him her his me my you".split())
 RELATIVE = frozenset({"who", "which", "that"})
-
-
-def load_split(split: str, limit: int | None) -> list[dict]:
-    """Articles of one split with their gold attributions (content, source, cue offsets)."""
-    base = POLNEAR / split
-    anns: dict[str, Path] = {}
-    for ann in sorted((base / "attributions").glob("*.ann")):
-        anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)
-    docs = []
-    for name, ann in sorted(anns.items())[: limit or None]:
-        text = (base / "text" / f"{name}.txt").read_text(encoding="utf-8")
-        spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-        relations = []
-        for line in ann.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) < 2:
-                continue  # the continuation of an annotated text that held a line break
-            if parts[0].startswith("T"):
-                label, offsets = parts[1].split(" ", 1)
-                spans[parts[0]] = (label, [tuple(map(int, s.split())) for s in offsets.split(";")])
-            elif parts[0].startswith("E"):
-                relations.append(dict(arg.split(":") for arg in parts[1].split()))
-        gold = []
-        for rel in relations:
-            roles = {k: spans[v][1] for k, v in rel.items() if k != "Attribution" and v in spans}
-            if "Content" in roles:
-                gold.append(roles)
-        docs.append({"name": name, "text": text, "gold": gold})
-    return docs
-
-
-def chars(text: str, segments) -> frozenset[int]:
-    return frozenset(i for s, e in segments for i in range(s, e) if text[i].isalnum())
-
-
-def is_mark(text: str, i: int) -> bool:
-    if not 0 <= i < len(text):
-        return False
-    c = text[i]
-    if c in MARKS:
-        return True
-    if c in SINGLE:
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
-        return not (before.isalnum() and after.isalnum()) and not (before.isalpha() and after in "s ")
-    return False
-
-
-def gold_kind(text: str, segments) -> str:
-    enclosed = all(any(is_mark(text, k) for k in range(s - 2, s + 1)) and
-                   any(is_mark(text, k) for k in range(e - 1, e + 2)) for s, e in segments)
-    if enclosed:
-        return "direct"
-    touched = any(is_mark(text, k) for s, e in segments for k in range(s - 1, e + 1))
-    return "mixed" if touched else "indirect"
-
-
 def head_word(text: str, span: tuple[int, int]) -> str:
     found = words(text[span[0]:span[1]])
     return found[-1] if found else ""
@@ -269,15 +216,18 @@ def prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> dict:
             "predicted": n_p, "gold": n_g}
 
 
-def evaluate(docs: list[dict], system) -> tuple[dict, dict]:
-    """Scores of one system, and per gold item (doc, index) whether its speaker was right."""
+def evaluate(docs: list[dict], system, errors: list | None = None) -> tuple[dict, dict]:
+    """Scores of one system, and per gold item (doc, index) whether its speaker was right.
+
+    With `errors`, every unmatched gold item, unmatched record and wrong speaker is appended to it
+    (for classifying what goes wrong, never for tuning on single items)."""
     count = defaultdict(int)
     bailed = 0
     speakers: dict[tuple[str, int], tuple[str, bool]] = {}
     for d in docs:
         text = d["text"]
         gold = [{"chars": chars(text, g["Content"]), "kind": gold_kind(text, g["Content"]),
-                 "source": g.get("Source", [])} for g in d["gold"]]
+                 "source": g.get("Source", []), "speech": is_speech(text, d["doc"], g)} for g in d["gold"]]
         gold = [g for g in gold if g["chars"]]
         gold_sources(text, d["doc"], gold)
         preds = system(text, d["doc"])
@@ -288,9 +238,16 @@ def evaluate(docs: list[dict], system) -> tuple[dict, dict]:
         count["all", "unresolved_all"] += sum(p["resolved"] is not None and unresolved(p) for p in preds)
         pairs = match(preds, gold)
         exact = {(i, j) for i, j in pairs if preds[i]["chars"] == gold[j]["chars"]}
+        if errors is not None:
+            errors.extend(_errors(d, d["gold"], gold, preds, pairs))
         for i, j in pairs:
             if gold[j]["source"]:
                 speakers[d["name"], j] = (gold[j]["kind"], speaker_ok(preds[i], gold[j]))
+        beside = {i for i, j in pairs if not gold[j]["speech"]}  # records matching a non-speech attribution
+        count["speech", "n_p"] += len(preds) - len(beside)
+        count["speech", "n_g"] += sum(g["speech"] for g in gold)
+        count["speech", "tp_p"] += sum(gold[j]["speech"] for _, j in pairs)
+        count["speech", "tp_g"] += sum(gold[j]["speech"] for _, j in pairs)
         for scope, kinds in (("all", None), *((k, k) for k in (*KINDS, "partial"))):
             count[scope, "n_p"] += sum(kinds in (None, p["kind"]) for p in preds)
             count[scope, "n_g"] += sum(kinds in (None, g["kind"]) for g in gold)
@@ -309,7 +266,9 @@ def evaluate(docs: list[dict], system) -> tuple[dict, dict]:
                     count[scope, "sp_gold_orphan"] += g["type"] == "pronoun" and not g["names"]
                     if g["type"] == "named":
                         count[scope, "sp_named_ok"] += speaker_ok(preds[i], g)
-    result = {"docs": len(docs), "bailed_docs": bailed, "unresolved_speakers": count["all", "unresolved_all"]}
+    result = {"docs": len(docs), "bailed_docs": bailed, "unresolved_speakers": count["all", "unresolved_all"],
+              "speech": prf(count["speech", "tp_p"], count["speech", "n_p"], count["speech", "tp_g"],
+                            count["speech", "n_g"])}
     for scope in ("all", *KINDS, "partial"):
         c = lambda k: count[scope, k]  # noqa: E731
         rate = lambda k, n="sp_n": round(c(k) / c(n), 3) if c(n) else None  # noqa: E731
@@ -321,6 +280,36 @@ def evaluate(docs: list[dict], system) -> tuple[dict, dict]:
                          "gold_source_types": {k: c("sp_gold_" + k) for k in ("named", "pronoun", "description")},
                          "gold_pronoun_without_named_source": c("sp_gold_orphan")}
     return result, speakers
+
+
+def _span_text(text: str, chars_: frozenset[int]) -> str:
+    return text[min(chars_):max(chars_) + 1] if chars_ else ""
+
+
+def _errors(d: dict, raw: list[dict], gold: list[dict], preds: list[dict], pairs) -> list[dict]:
+    """One line per miss: gold not matched, record not matched, matched with the wrong speaker."""
+    text = d["text"]
+    kept = [r for r in raw if chars(text, r["Content"])]
+    seg = lambda segs: " | ".join(text[s:e] for s, e in segs)  # noqa: E731
+    out = []
+    got_p, got_g = {i for i, _ in pairs}, {j for _, j in pairs}
+    for j, g in enumerate(gold):
+        if j not in got_g:
+            out.append({"doc": d["name"], "error": "missed", "kind": g["kind"], "speech": g["speech"], "content": _span_text(text, g["chars"]),
+                        "source": seg(g["source"]), "cue": seg(kept[j].get("Cue", []))})
+    for i, p in enumerate(preds):
+        if i not in got_p:
+            out.append({"doc": d["name"], "error": "spurious", "kind": p["kind"], "content": _span_text(text, p["chars"]),
+                        "speaker": p["resolved"].text if p["resolved"] else None})
+    for i, j in pairs:
+        if gold[j]["source"] and not speaker_ok(preds[i], gold[j]):
+            sp = preds[i]["resolved"]
+            out.append({"doc": d["name"], "error": "speaker", "kind": gold[j]["kind"],
+                        "content": _span_text(text, gold[j]["chars"])[:200], "source": seg(gold[j]["source"]),
+                        "gold_type": gold[j]["type"], "gold_names": sorted(gold[j]["names"] or []),
+                        "speaker": sp.text if sp else None, "how": sp.how if sp else None,
+                        "local": text[slice(*preds[i]["speaker"])] if preds[i]["speaker"] else None})
+    return out
 
 
 def common_speaker_accuracy(a: dict, b: dict) -> dict:
@@ -351,6 +340,12 @@ def table(title: str, results: dict[str, dict]) -> str:
                          f"{x['precision']:6.3f} {x['recall']:6.3f} {x['f1']:6.3f} "
                          + " ".join(f"{a:7.3f}" for a in accs)
                          + f" {r['speaker_unresolved']:6d} {o['predicted']:6d} {o['gold']:6d}")
+    for system, res in results.items():
+        o = res["speech"]
+        lines.append(f"{'speech':9} {system:9} {o['precision']:6.3f} {o['recall']:6.3f} {o['f1']:6.3f}"
+                     f"{'':52} {o['predicted']:6d} {o['gold']:6d}")
+    lines.append("speech: gold limited to reported speech (quotation marks, a verb of saying, according to);"
+                 " records matching another attribution are left out of precision")
     return "\n".join(lines)
 
 
@@ -370,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="at most N articles per split (quick run)")
     ap.add_argument("--train-docs", type=int, default=200, help="train articles for the untuned check (0: all)")
     ap.add_argument("--splits", nargs="+", default=["dev", "train"], choices=["dev", "train"])
+    ap.add_argument("--errors", type=Path, default=None, help="write storyline's misses (records view) as JSONL")
     args = ap.parse_args(argv)
     if not POLNEAR.exists():
         print(f"{POLNEAR} not found", file=sys.stderr)
@@ -389,7 +385,11 @@ def main(argv: list[str] | None = None) -> int:
                                                 ("textacy", textacy_attributions)))):
             results, speakers = {}, {}
             for system, fn in systems:
-                results[system], speakers[system] = evaluate(docs, fn)
+                errors = [] if args.errors and view == "records" and system == "storyline" else None
+                results[system], speakers[system] = evaluate(docs, fn, errors)
+                if errors is not None:
+                    path = args.errors.with_name(f"{args.errors.stem}_{split}{args.errors.suffix}")
+                    path.write_text("".join(json.dumps(e) + "\n" for e in errors), encoding="utf-8")
             common = common_speaker_accuracy(speakers["storyline"], speakers["textacy"])
             out[view] = {"results": results, "speaker_on_common_matches": common}
             print(table(f"{split}, one item per {view[:-1]}", results))

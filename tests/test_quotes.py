@@ -254,6 +254,24 @@ def test_indirect_quotes_from_speech_verbs(run):
         assert (q.speaker, q.cue) == (speaker, cue)
 
 
+def test_praise_questions_and_echoes_report_what_was_said(run):
+    text = ("Mayor Ana Kovac praised the volunteers who rebuilt the pier in three weeks. "
+            "Karl Mott questioned whether the harbour fund could pay for a second pier. "
+            "Jonas Weber echoed the mayor's call for a new ferry timetable.")
+    quotes = run(text)
+    for content, speaker in (("volunteers who rebuilt the pier", "Ana Kovac"),
+                             ("harbour fund could pay", "Karl Mott"),
+                             ("new ferry timetable", "Jonas Weber")):
+        assert one(quotes, "indirect", content).speaker == speaker
+
+
+def test_quoted_words_take_the_complement_that_holds_them(run):
+    text = "Jonas Weber commented on the “shameful state” of the harbour after the storm."
+    q = one(run(text), "indirect", "shameful state")
+    assert q.text == "on the “shameful state” of the harbour after the storm"
+    assert q.speaker == "Jonas Weber" and [text[s:e].strip("“”") for s, e in q.marked] == ["shameful state"]
+
+
 def test_according_to(run):
     text = "According to Marta Ilves, the tunnel will cost twice the estimate."
     q = one(run(text), "indirect", "tunnel")

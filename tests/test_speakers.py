@@ -63,6 +63,23 @@ CASES = {
         "Coach Ivo Sand said having Jan Novak back in goal was a big boost for the team.\n\n"
         "“Jan makes everyone around him calmer, and Novak knows it,” he said.",
         "calmer", "Ivo Sand"),
+    "a_day_after_the_verb_is_not_the_speaker_and_an_apposition_is_skipped": (
+        "The harbour board met in Dorvik on Wednesday to discuss the pier.\n\n"
+        "“We have waited long enough for this decision,” Ana Kovac, the board's longest-serving member, "
+        "said Thursday on local radio.",
+        "waited long enough", "Ana Kovac"),
+    "an_inverted_cue_before_a_colon_names_its_speaker": (
+        "The council voted against the new stadium on Monday.\n\n"
+        "Said Brenner: “Nobody in this town asked for a stadium we cannot fill.”",
+        "Nobody in this town", "Brenner"),
+    "as_someone_put_it_introduces_a_quotation": (
+        "The harbour fund lost money for a third year.\n\n"
+        "As Marta Ilves, a trustee of the fund, put it last week, “We cannot keep paying for a pier nobody uses.”",
+        "pier nobody uses", "Marta Ilves"),
+    "a_response_speaks_for_whoever_gave_it": (
+        "Residents wrote to Karl Mott in March about the ferry. He answered them on Tuesday.\n\n"
+        "“The ferry will run through the winter, whatever it costs,” his response read.",
+        "whatever it costs", "Karl Mott"),
 }
 
 
@@ -128,6 +145,18 @@ def test_groups_speak_when_no_person_is_named_and_link_to_their_organisation(run
     assert union.speaker == "Dorvik Dockworkers Union" and union.speaker_how == "group"
     assert text[union.speaker_start:union.speaker_end] == "Dorvik Dockworkers Union"
     assert said(quotes, "road to the harbour") == "Officials"
+
+
+def test_a_thing_or_an_event_is_not_a_speaker_but_a_body_of_people_is(run):
+    text = ("The harbour board voted on the pier plan on Monday.\n\n"
+            "The timing of the vote suggested that the board wanted the matter settled before the election.\n\n"
+            "“We will appeal,” the opposition said on Tuesday.\n\n"
+            "The crowd outside shouted that the pier belonged to the town.")
+    quotes = run(text)
+    assert not any(q.speaker and "timing" in q.speaker for q in quotes)
+    assert not any("board wanted the matter settled" in q.text for q in quotes)
+    assert said(quotes, "We will appeal") == "the opposition"
+    assert said(quotes, "pier belonged") == "The crowd"
 
 
 def test_an_office_speaks_for_its_holder_and_a_document_names_no_speaker(run):

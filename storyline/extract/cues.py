@@ -78,7 +78,12 @@ def is_speech(t: Token, loose: bool = False) -> bool:
     """A verb that can attribute a quotation; `loose`: any verb will do (after a colon)."""
     if t.pos_ != "VERB":
         return False
-    return t.lemma_ in SPEECH_LEMMAS or t.lemma_ in QUOTE_ONLY_LEMMAS or t.lemma_ == "quote" or loose
+    return t.lemma_ in SPEECH_LEMMAS or t.lemma_ in QUOTE_ONLY_LEMMAS or t.lemma_ == "quote" or loose or _puts_it(t)
+
+
+def _puts_it(t: Token) -> bool:
+    """ "as Lee put it, “…”": the idiom introduces a quotation as any speech verb does."""
+    return t.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children)
 
 
 def after_cue(after: list[Token], trailing: bool, marks: Marks) -> Token | None:
@@ -254,9 +259,26 @@ def _nearby_subject(verb: Token, marks: Marks) -> Token | None:
         k -= 1
     if k >= 0 and usable(doc[k]):
         return doc[k]
+    if k >= 0 and doc[k].text == ",":
+        named = _before_apposition(doc, k)
+        if named is not None and usable(named):
+            return named  # "…,” Lee, a senior adviser, said": the name before the description
     k = verb.i + 1
     if k < len(doc) and doc[k].pos_ == "DET":
         k += 1
     while k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN" and doc[k].pos_ == "PROPN":
         k += 1
+    if k < len(doc) and doc[k].ent_type_ in {"DATE", "TIME"}:
+        return None  # "said Thursday": when, not who
     return doc[k] if k < len(doc) and usable(doc[k]) and doc[k].lower_ not in {"it", "this", "that"} else None
+
+
+def _before_apposition(doc: Doc, comma: int) -> Token | None:
+    """The proper noun before ", <a description without a verb>," that ends at `comma`."""
+    for j in range(comma - 1, max(-1, comma - 12), -1):
+        t = doc[j]
+        if t.pos_ in {"VERB", "AUX"} or "\n" in t.text or t.is_quote:
+            return None
+        if t.text == ",":
+            return doc[j - 1] if j > 0 and doc[j - 1].pos_ == "PROPN" else None
+    return None

@@ -14,7 +14,8 @@ SPEECH_LEMMAS = frozenset(
     reveal disclose indicate signal testify boast joke quip mention repeat reaffirm assure
     caution counter retort lament criticize criticise blame dismiss reject charge protest shout
     yell propose recommend advise inform agree disagree concur proclaim affirm deplore decry
-    condemn hint speculate estimate forecast conclude call cite label brand term""".split()
+    condemn hint speculate estimate forecast conclude call cite label brand term praise question
+    echo""".split()
 )
 
 # verbs that introduce a quotation but never report a clause on their own ("…,” he continued)
@@ -24,7 +25,7 @@ QUOTE_ONLY_LEMMAS = frozenset("continue begin go read chant sing scream whisper 
 OBJECT_CONTENT = frozenset(
     """accuse deny confirm announce urge demand call promise pledge vow reject dismiss criticize
     criticise blame predict warn acknowledge admit propose recommend describe reiterate question
-    condemn ask threaten reveal disclose mention cite praise decry deplore""".split()
+    condemn ask threaten reveal disclose mention cite praise decry deplore echo""".split()
 )
 
 NAME_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
@@ -58,7 +59,7 @@ DOCUMENTS = frozenset(
     assessment data document memo email e-mail tweet post video article analysis figures record
     records filing lawsuit complaint website headline caption note notice message announcement
     review audit estimate estimates projection projections calculation calculations book
-    transcript interview""".split()
+    transcript interview comment comments remark remarks response answer words""".split()
 )
 
 # a person's office speaks for the person: "his office said" is that person
@@ -82,4 +83,17 @@ EXTRA_TITLES = frozenset(
     rookie veteran owner resident student teacher nurse doctor farmer driver witness neighbour
     neighbor victim councillor councilor trustee chef constable sergeant detective firefighter
     paramedic pilot coach captain manager""".split()
+)
+
+# endings of abstract nouns ("the timing", "the proportion", "the first meeting"): a singular
+# subject so ending is a thing or an event, not a speaker, unless it names a body of people
+ABSTRACT_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ing", "ism")
+# bodies of people whose nouns end like abstract ones, or that are singular collectives
+COLLECTIVES = frozenset(
+    """administration government department opposition coalition federation association foundation
+    organization organisation institution delegation commission parliament management movement
+    establishment leadership presidency authority community majority minority population nation
+    crowd audience public family group panel jury staff faculty congregation delegation
+    legislature ministry police team union party council committee board agency court campaign
+    company firm army military office city county university municipality charity""".split()
 )

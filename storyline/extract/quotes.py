@@ -39,7 +39,7 @@ from ..records import Article, Quote
 from . import cues
 from .lexicon import SPEECH_LEMMAS
 from .quotemarks import Quoted, quoted_spans
-from .reported import according_to, reported_clause
+from .reported import according_to, holding, reported_clause
 from .speakers import Context, Speaker, build_context, resolve
 from .statements import Found, merge
 
@@ -172,6 +172,10 @@ def _indirect(doc: Doc, ctx: Context, quotes: list[Found], text: str) -> list[Fo
     """
     direct = sorted((f.start, f.end) for f in quotes if f.kind == "direct")
     quoting = {f.cue_i for f in quotes if f.kind == "direct" and f.cue_i is not None}
+    partial: dict[int, list[int]] = {}
+    for f in quotes:
+        if f.kind == "partial" and f.cue_i is not None:
+            partial.setdefault(f.cue_i, []).append(f.start)
     out: list[Found] = []
     for i in ctx.verbs:
         t = doc[i]
@@ -180,7 +184,7 @@ def _indirect(doc: Doc, ctx: Context, quotes: list[Found], text: str) -> list[Fo
         if t.lower_ == "according":
             spans = according_to(t)
         elif t.pos_ == "VERB" and t.lemma_ in SPEECH_LEMMAS:
-            spans = reported_clause(t)
+            spans = reported_clause(t) or [s for s in {holding(t, p) for p in partial.get(t.i, ())} if s]
         else:
             continue
         total = sum(end - start for start, end in spans)
@@ -245,7 +249,7 @@ def _resolve_all(found: list[Found], ctx: Context, text: str) -> list[Found]:
         if f.cue_i is not None:
             cue = doc[f.cue_i]
             if f.cue_i not in speakers:
-                subject = cues.cue_subject(cue, ctx.quoted, f.kind != "indirect" and cue.idx > f.start)
+                subject = cues.cue_subject(cue, ctx.quoted, f.kind != "indirect")
                 reported = tuple((e.start, e.end) for e in out)
                 speakers[f.cue_i] = resolve(subject, ctx, previous, reported) if subject is not None else None
             f = replace(f, cue=cues.cue_text(cue), speaker=speakers[f.cue_i],

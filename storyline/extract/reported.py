@@ -17,6 +17,9 @@ NAMING = frozenset({"call", "label", "brand", "term"})
 _OBJECT_DEPS = frozenset({"dobj", "xcomp", "prep", "oprd", "ccomp", "attr", "dative"})
 _CONTENT_PREPS = frozenset({"of", "for", "about", "on", "against", "over", "that", "as"})
 _GLOSS_DEPS = frozenset({"appos", "relcl"})
+# complements that hold quoted words as part of what was said; a plain object ("repeated her
+# criticism of the alliance, whose ships came “very close”") is the verb's topic, not its report
+_HOLDING_DEPS = frozenset({"prep", "xcomp", "ccomp", "oprd", "advcl", "acomp", "attr", "dative"})
 _EDGE_WORDS = frozenset({"that", "whether", "if"})
 _MIN_TOKENS = 2
 
@@ -114,6 +117,18 @@ def reported_clause(verb: Token) -> list[tuple[int, int]]:
     hi = max(p.right_edge.i for p in parts)
     span = _trim(list(doc[lo:hi + 1]), verb)
     return [span] if span else []
+
+
+def holding(verb: Token, start: int) -> tuple[int, int] | None:
+    """The complement of `verb` that holds the quoted words at character `start`: "commented on
+    the “shameful state” of the harbour" reports "on the “shameful state” of the harbour", not
+    the two quoted words alone. None when no such complement holds them."""
+    for c in verb.children:
+        if c.dep_ not in _HOLDING_DEPS:
+            continue
+        if c.left_edge.idx <= start < c.right_edge.idx + len(c.right_edge.text):
+            return _trim(list(c.subtree), verb)
+    return None
 
 
 def according_to(word: Token) -> list[tuple[int, int]]:

@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from . import referents
 from .pronouns import GROUP_PRONOUNS, PERSON_PRONOUNS, PRONOUN_OF, antecedent, is_title_only
 from .referents import UNKNOWN, within
-from .lexicon import DOCUMENTS, EXTRA_TITLES, NAME_TYPES, OFFICES, SPEECH_LEMMAS
+from .lexicon import ABSTRACT_ENDINGS, COLLECTIVES, DOCUMENTS, EXTRA_TITLES, NAME_TYPES, OFFICES, SPEECH_LEMMAS
 from .names import HEADLINE_VERBS, TITLE_WORDS
 from .roles import groups_of, role_bearer, role_words, same_line
 
@@ -39,6 +39,7 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _TITLES = TITLE_WORDS | EXTRA_TITLES
 _CLIMB_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "acl", "prep"})
 _RELATIVE = frozenset({"who", "which", "that"})
+_WHEN = frozenset({"DATE", "TIME"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +167,12 @@ def _speech_parts(doc: Doc, quoted: list[tuple[int, int]], verbs: tuple[int, ...
 
 
 def _bare(span: Span) -> Span:
-    """A name without a possessive ending, a headline verb, an article or a leading title:
-    "Trump’s" -> "Trump", "Lavrov Says" -> "Lavrov", "Goalkeeper Jan Novak" -> "Jan Novak"."""
+    """A name without a possessive ending, a headline verb, an article, a leading title or the
+    verb of an inverted cue: "Trump’s" -> "Trump", "Lavrov Says" -> "Lavrov", "Goalkeeper Jan
+    Novak" -> "Jan Novak", "Said Brenner:" -> "Brenner"."""
     start, end = span.start, span.end
     doc = span.doc
-    while end - start > 1 and (doc[start].lower_ in {"the", "a", "an"} or (
+    while end - start > 1 and (doc[start].lower_ in {"the", "a", "an", "said", "says"} or (
             doc[start].lower_ in _TITLES and doc[start + 1].pos_ == "PROPN"
             and end - start > 2)):
         start += 1
@@ -302,6 +304,8 @@ def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
                       and not within(e.start_char, ctx.skip)), None)
         if later is not None:  # "WASHINGTON — President Lee said": the parse took the dateline
             return make(later, "name")
+    if head.ent_type_ in _WHEN:
+        return None  # "Thursday said": a parse that took a day for the subject names nobody
     name = _name_of(head, ctx)
     if name is not None and not is_title_only(name):
         return make(name, "name")
@@ -329,8 +333,18 @@ def resolve(head: Token, ctx: Context, previous: Speaker | None = None,
         return make(_bare(_proper_run(head)) or _proper_run(head), "name")
     if head.pos_ == "NOUN" and head.lower_ not in _TITLES:
         org = _group_name(head, ctx)
+        if org is None and _abstract(head):
+            return None  # "the timing", "a phrase which": a thing, not somebody who speaks
         return make(org, "group") if org is not None else make(local, "group")
     return make(local, "surface")
+
+
+def _abstract(head: Token) -> bool:
+    """A singular common noun that names a thing or an event rather than a person or a body of
+    people: an abstract ending ("proportion", "meeting") or a word of speech itself ("phrase")."""
+    if head.tag_ != "NN" or head.lemma_ in COLLECTIVES:
+        return False
+    return head.lemma_.endswith(ABSTRACT_ENDINGS) or head.lemma_ in {"phrase", "word", "line", "slogan"}
 
 
 def _author(head: Token, ctx: Context, previous: Speaker | None,
