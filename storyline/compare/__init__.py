@@ -52,6 +52,7 @@ def _cached(embed: Embed) -> Embed:
             return np.zeros((0, 384), dtype=np.float32)
         return np.vstack([memo[t] for t in texts])
 
+    run.memo = memo  # type: ignore[attr-defined]
     return run
 
 
@@ -71,18 +72,20 @@ def compare_story(
         from ..embed import embed as default_embed
 
         embed = default_embed
+    embed = _cached(embed)
     if judge_pairs is None:
         # places are compared after grouping, as canonical entities (conflicts.place_conflicts):
         # masking every place of a story would make unrelated sentences read alike
-        judge_pairs = lambda pairs: judge(pairs, same=params.same)  # noqa: E731
-    embed = _cached(embed)
+        judge_pairs = lambda pairs: judge(pairs, same=params.same, embed=embed)  # noqa: E731
     articles = {a.id: a for a in records.articles}
     ids = [a.id for a in records.articles]
     in_story = set(ids)
     copies = [c for c in records.copies if c.article_id in in_story and c.of_article_id in in_story]
     independence = independent_groups(ids, copies, {a.id: a.source for a in records.articles})
     units = story_units(records.articles, records.sentences, records.quotes, records.figures)
-    claims = build_claims(records.story.id, units, unit_vectors(units, embed), independence, params, judge_pairs, embed)
+    vectors = unit_vectors(units, embed)
+    embed.memo.update((u.text, v) for u, v in zip(units, vectors) if u.vector is not None)  # stored: never re-embedded
+    claims = build_claims(records.story.id, units, vectors, independence, params, judge_pairs, embed)
     conflicts = claim_conflicts(claims, records.figures, records.events, records.mentions, articles, embed)
     settle_status(claims, conflicts, independence)
     statements: dict[str, int] = {}

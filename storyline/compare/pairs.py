@@ -58,6 +58,8 @@ class PairModel:
             raise ModelMissing(f"same-claim model files missing in {model_dir}: {', '.join(missing)}")
         calibration = json.loads(files[2].read_text())
         self.scale, self.bias = float(calibration["scale"]), float(calibration["bias"])
+        # the calibrated score adds the cosine of the two sentence vectors (train/same_claim.py)
+        self.cosine_weight = float(calibration.get("cosine_weight", 0.0))
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or 1
         self._session = ort.InferenceSession(str(files[0]), options, providers=["CPUExecutionProvider"])
@@ -82,12 +84,22 @@ class PairModel:
             out[chunk] = self._session.run(None, feed)[0][:, 0]
         return out
 
-    def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """P(same claim) per pair; a text of fewer than MIN_WORDS words gives 0 without a model call."""
+    def probabilities(self, pairs: Sequence[tuple[str, str]], embed=None) -> np.ndarray:
+        """P(same claim) per pair; a text of fewer than MIN_WORDS words gives 0 without a model call.
+
+        `embed` gives sentence vectors (default: the packaged MiniLM); callers that hold stored
+        vectors pass a lookup so no sentence is embedded twice."""
         probs = np.zeros(len(pairs), dtype=np.float64)
         scored = [i for i, (a, b) in enumerate(pairs) if _states(a) and _states(b)]
         if scored:
-            raw = self.logits([(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored])
+            asked = [(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored]
+            raw = self.logits(asked)
+            if self.cosine_weight:
+                if embed is None:
+                    from ..embed import embed
+                texts = list(dict.fromkeys(t for pair in asked for t in pair))
+                vectors = dict(zip(texts, embed(texts)))
+                raw = raw + self.cosine_weight * np.array([float(vectors[a] @ vectors[b]) for a, b in asked])
             probs[scored] = 1.0 / (1.0 + np.exp(-np.clip(self.scale * raw + self.bias, -40, 40)))
         return probs
 
@@ -159,22 +171,22 @@ class PairJudgement:
 
 
 def judge(pairs: Sequence[tuple[str, str]], model: PairModel | None = None, same: float = SAME,
-          places: Sequence[str] = ()) -> list[PairJudgement]:
+          places: Sequence[str] = (), embed=None) -> list[PairJudgement]:
     """Probability and relation of each pair.
 
     `same`: verified as one claim and no detail differs. `conflicting`: a detail (figure, date,
     place, negation) differs and, with those details set aside, the model judges the two the
     same claim. `different`: anything else, including texts too short to state anything.
     `places`: place names known to the caller (the story's place mentions); the model itself
-    knows none.
+    knows none. `embed`: as for `PairModel.probabilities`.
     """
     model = model or default_model()
     places = sorted(set(places), key=len, reverse=True)  # "New York City" is masked before "York"
-    probs = model.probabilities(pairs)
+    probs = model.probabilities(pairs, embed)
     details = [differing_detail(a, b, places) if _states(a) and _states(b) else None for a, b in pairs]
     ask = [i for i, d in enumerate(details) if d]
     neutral_probs = dict(zip(ask, model.probabilities(
-        [(neutral(pairs[i][0], places), neutral(pairs[i][1], places)) for i in ask])))
+        [(neutral(pairs[i][0], places), neutral(pairs[i][1], places)) for i in ask], embed)))
     out = []
     for i, p in enumerate(probs):
         if details[i] and neutral_probs[i] >= same:
