@@ -307,25 +307,34 @@ class RememberingModel:
         from storyline.compare.pairs import default_model
 
         self.model = default_model()
-        self.memo: dict[tuple[str, str], float] = {}
+        self.memo: dict[tuple, float] = {}  # ((text_a, text_b), cosine) -> probability
 
-    def probabilities(self, pairs):
-        todo = [p for p in dict.fromkeys(pairs) if p not in self.memo]
-        for p, value in zip(todo, self.model.probabilities(todo)):
-            self.memo[p] = float(value)
-        return np.array([self.memo[p] for p in pairs])
+    def cosines(self, pairs, embed=None):
+        return self.model.cosines(pairs, embed)
+
+    def probabilities(self, pairs, embed=None, cosines=None):
+        cosines = self.cosines(pairs, embed) if cosines is None else cosines
+        keys = [(p, round(float(c), 6)) for p, c in zip(pairs, cosines)]
+        todo = [k for k in dict.fromkeys(keys) if k not in self.memo]
+        if todo:
+            values = self.model.probabilities([p for p, _ in todo], cosines=np.array([c for _, c in todo]))
+            self.memo.update(zip(todo, map(float, values)))
+        return np.array([self.memo[k] for k in keys])
 
 
-def sweep(records, gold, by_ref, thresholds):
+def sweep(records, gold, by_ref, settings):
+    """Example-gold claim links for each `seed/same` pair of thresholds (one number: both)."""
     from storyline.compare import ClaimParams
 
     from storyline.compare.pairs import judge
 
     model = RememberingModel()
-    for t in thresholds:
-        compared = [compare_story(r, params=ClaimParams(same=t), judge_pairs=lambda pairs, t=t: judge(pairs, model, t))
+    for setting in settings:
+        seed, _, same = setting.partition("/")
+        params = ClaimParams(seed=float(seed), same=float(same or seed))
+        compared = [compare_story(r, params=params, judge_pairs=lambda pairs, t=params.same: judge(pairs, model, t))
                     for r in records]
-        print(f"\n--- same-claim threshold {t}")
+        print(f"\n--- same-claim thresholds: seed {params.seed}, join {params.same}")
         bench_examples(gold, by_ref, compared)
 
 
@@ -336,11 +345,12 @@ def main() -> None:
     ap.add_argument("--stories", type=int, default=40, help="10-article stories in the speed test")
     ap.add_argument("--skip-ecb", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
-    ap.add_argument("--sweep", default="", help="comma-separated same-claim thresholds to compare on the example gold")
+    ap.add_argument("--sweep", default="", help="comma-separated same-claim thresholds to compare on the example gold, each "
+                         "SEED/JOIN (a claim starts at SEED, a statement joins at JOIN) or one number for both")
     args = ap.parse_args()
     gold, by_ref, records = example_records()
     if args.sweep:
-        sweep(records, gold, by_ref, [float(t) for t in args.sweep.split(",")])
+        sweep(records, gold, by_ref, args.sweep.split(","))
         return
     compared = [compare_story(r) for r in records]
     bench_examples(gold, by_ref, compared)

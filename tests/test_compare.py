@@ -514,7 +514,7 @@ def _units(texts: dict[str, str]):
 
 
 def test_a_clause_joins_a_claim_that_whole_sentences_share():
-    from storyline.compare.claims import ClaimParams, PairCache, grow_claims
+    from storyline.compare.claims import ClaimParams, PairCache, attach_clauses, clause_parents, grow_claims
 
     units, vectors = _units({
         "a": "The ministry said the bridge over the river would reopen to traffic in June.",
@@ -523,7 +523,13 @@ def test_a_clause_joins_a_claim_that_whole_sentences_share():
               "suburbs, learned on Friday that the bridge over the river would reopen to traffic in June."),
     })
     asked: list = []
-    groups = grow_claims(units, vectors, PairCache(units, _overlap_judge(asked)), ClaimParams(candidate=0.3))
+    cache, params = PairCache(units, _overlap_judge(asked)), ClaimParams(candidate=0.3)
+    groups = grow_claims(units, vectors, cache, params)
+    assert [sorted(units[i].article_id for i in g) for g in groups if len(g) >= 2] == [["a", "b"]]
+    # c's long sentence is near the shared claim, so its clauses are worth embedding
+    parents = {units[i].article_id for i in clause_parents(units, vectors, groups, params)}
+    assert "c" in parents
+    attach_clauses(units, vectors, cache, params, groups)
     shared = [g for g in groups if len(g) >= 2]
     assert len(shared) == 1
     kinds = {units[i].article_id: units[i].kind for i in shared[0]}
@@ -531,7 +537,7 @@ def test_a_clause_joins_a_claim_that_whole_sentences_share():
 
 
 def test_clauses_alone_never_start_a_claim():
-    from storyline.compare.claims import ClaimParams, PairCache, grow_claims
+    from storyline.compare.claims import ClaimParams, PairCache, attach_clauses, grow_claims
 
     units, vectors = _units({
         "a": ("After a winter of delays blamed on the contractor and on the weather, the council confirmed, "
@@ -541,7 +547,23 @@ def test_clauses_alone_never_start_a_claim():
     })
     assert any(u.kind == "clause" for u in units)
     asked: list = []
-    groups = grow_claims(units, vectors, PairCache(units, _overlap_judge(asked)), ClaimParams(candidate=0.3))
+    cache, params = PairCache(units, _overlap_judge(asked)), ClaimParams(candidate=0.3)
+    groups = grow_claims(units, vectors, cache, params)
+    attach_clauses(units, vectors, cache, params, groups)
     assert all(len(g) == 1 for g in groups) or not groups
     clause_texts = {u.text for u in units if u.kind == "clause"}
     assert not any(a in clause_texts and b in clause_texts for a, b in asked)
+
+
+def test_only_sentences_near_a_shared_claim_of_another_article_have_their_clauses_embedded():
+    from storyline.compare.claims import ClaimParams, clause_parents
+    from storyline.compare.units import Unit
+
+    texts = {"a": "Officials said the bridge would reopen in June.", "b": "The bridge would reopen in June, officials said.",
+             "c": "Commuters heard on Friday that the bridge would reopen in June.", "d": "Farmers asked for flood relief."}
+    units = [Unit(a, 0, len(t), t, "sentence") for a, t in texts.items()]
+    vectors = np.array([[1, 0, 0], [0.98, 0.2, 0], [0.8, 0.6, 0], [0.1, 0, 0.995]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    parents = clause_parents(units, vectors, [[0, 1], [2], [3]], ClaimParams(clause_parent=0.4))
+    assert [units[i].article_id for i in parents] == ["a", "b", "c"]
+    assert clause_parents(units, vectors, [[0], [1], [2], [3]], ClaimParams()) == []  # nothing shared yet

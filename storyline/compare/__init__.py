@@ -73,10 +73,13 @@ def compare_story(
 
         embed = default_embed
     embed = _cached(embed)
+    quote_judge = judge_pairs
     if judge_pairs is None:
         # places are compared after grouping, as canonical entities (conflicts.place_conflicts):
         # masking every place of a story would make unrelated sentences read alike
         judge_pairs = lambda pairs: judge(pairs, same=params.same, embed=embed)  # noqa: E731
+        # two renderings are one quote on a pair alone, so they need what starts a claim
+        quote_judge = lambda pairs: judge(pairs, same=params.seed, embed=embed)  # noqa: E731
     articles = {a.id: a for a in records.articles}
     ids = [a.id for a in records.articles]
     in_story = set(ids)
@@ -98,6 +101,6 @@ def compare_story(
         conflicts=conflicts,
         timeline=build_timeline(records.events, embed, {a.id: a.published for a in records.articles}),
         summary=summarise(claims, embed, summary_size),
-        quote_groups=quote_groups(records.story.id, records.quotes, articles, judge_pairs),
+        quote_groups=quote_groups(records.story.id, records.quotes, articles, quote_judge),
         profiles=profiles(records.articles, claims, records.quotes, records.figures, copies, statements),
     )

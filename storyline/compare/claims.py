@@ -2,7 +2,8 @@
 
 Sentence vectors only propose: for each statement, the closest statements of other articles
 (cosine above `ClaimParams.candidate`, at most `neighbours` of them) are candidates. The
-same-claim model (`pairs.py`) decides. A claim grows from its most certain pair, and a further
+same-claim model (`pairs.py`) decides. A claim grows from its most certain pair (at least
+`ClaimParams.seed`), and a further
 article's statement joins only when the model verifies it against every statement already in
 the claim, so no claim is chained together through one bridging sentence, and each article
 gives a claim one wording at most. A statement that nothing verifies stays a single-source
@@ -32,10 +33,19 @@ Judge = Callable[[Sequence[tuple[str, str]]], list[PairJudgement]]
 class ClaimParams:
     candidate: float = 0.55  # cosine from which two statements are worth asking the model about
     neighbours: int = 3  # candidates per statement and other article, nearest first
-    # probability from which two statements are one claim: stricter than `storyline pairs` (0.5), for
-    # precision (bench/pairs.py, ECB+ same-story pairs: P 0.855, R 0.442 at 0.65; 0.7 gives P 0.883, R 0.423)
+    # probability from which two statements start a claim: stricter than `storyline pairs` (0.5), for
+    # precision (bench/pairs.py, ECB+ same-story pairs: P 0.855, R 0.442 at 0.65)
+    seed: float = 0.65
+    # probability from which a further statement joins a claim, checked against every statement
+    # already there. Lower values find more (bench/claims.py --sweep 0.65/0.4: example gold links
+    # P 0.815, R 0.610 against 0.871 / 0.509; ECB+ test event-sentence recall 0.557 against 0.519)
+    # at a cost in precision that the default does not take
     same: float = 0.65
     clauses: bool = True  # long sentences also offer their clauses (one outlet buries a claim in a clause)
+    # a long sentence's clauses are embedded and offered only when the sentence itself is this close
+    # to a statement of a shared claim of another article (ECB+ dev and test topics: 121 of the 123
+    # clauses that joined a claim had a parent at >= 0.4); most long sentences are nowhere near one
+    clause_parent: float = 0.4
 
 
 class PairCache:
@@ -102,7 +112,10 @@ def _joins(verdict: PairJudgement | None) -> bool:
 
 
 def grow_claims(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, params: ClaimParams) -> list[list[int]]:
-    """Groups of unit indices, each a clique of verified pairs with one unit per article."""
+    """Groups of unit indices, each a clique of verified pairs with one unit per article.
+
+    A group starts from a pair at `params.seed`; a unit joins when verified against every member
+    at `params.same`."""
     whole = [i for i, u in enumerate(units) if u.kind != "clause"]
     candidates = candidate_pairs(units, vectors, params, whole, whole)
     cache.ask(candidates)
@@ -116,6 +129,8 @@ def grow_claims(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, pa
     for i, j in edges:
         if i in group_of and j in group_of:
             continue
+        if i not in group_of and j not in group_of and cache.get(i, j).probability < params.seed:
+            continue  # too weak to start a claim; either side may still join one
         if i in group_of or j in group_of:
             g, new = (group_of[i], j) if i in group_of else (group_of[j], i)
             if _fits(new, groups[g], units, cache):
@@ -133,13 +148,25 @@ def grow_claims(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, pa
         for m in members:
             group_of[m] = len(groups)
         groups.append(members)
-    _attach_clauses(units, vectors, cache, params, groups, group_of)
     return groups
 
 
-def _attach_clauses(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, params: ClaimParams,
-                    groups: list[list[int]], group_of: dict[int, int]) -> None:
+def clause_parents(units: Sequence[Unit], vectors: np.ndarray, groups: list[list[int]], params: ClaimParams) -> list[int]:
+    """Sentences whose clauses are worth embedding: close to a shared claim of another article."""
+    shared = sorted({i for g in groups if len(g) > 1 for i in g})
+    if not shared:
+        return []
+    article = np.array([u.article_id for u in units])
+    sim = vectors[: len(units)] @ vectors[shared].T
+    sim[article[:, None] == article[shared][None, :]] = -1.0
+    close = sim.max(axis=1) >= params.clause_parent
+    return [i for i, u in enumerate(units) if u.kind == "sentence" and close[i]]
+
+
+def attach_clauses(units: Sequence[Unit], vectors: np.ndarray, cache: PairCache, params: ClaimParams,
+                   groups: list[list[int]]) -> None:
     """Clauses of articles a shared claim lacks join it when verified against all its members."""
+    group_of = {i: g for g, members in enumerate(groups) for i in members}
     parts = [i for i, u in enumerate(units) if u.kind == "clause"]
     candidates = []
     for i, j in candidate_pairs(units, vectors, params, parts, sorted(group_of)):
@@ -178,13 +205,14 @@ def build_claims(
         return []
     judge_pairs = judge_pairs or (lambda pairs: judge(pairs, same=params.same))
     units = list(units)
-    if params.clauses and embed is not None:
-        extra = [c for u in units for c in clauses(u)]
-        if extra:
-            units += extra
-            vectors = np.vstack([vectors, embed([u.text for u in extra])])
     cache = PairCache(units, judge_pairs)
     groups = grow_claims(units, vectors, cache, params)
+    if params.clauses and embed is not None:
+        extra = [c for i in clause_parents(units, vectors, groups, params) for c in clauses(units[i])]
+        if extra:
+            units += extra  # the cache reads this same list
+            vectors = np.vstack([vectors, embed([u.text for u in extra])])
+            attach_clauses(units, vectors, cache, params, groups)
     grouped = {i for g in groups for i in g}
     groups += [[i] for i, u in enumerate(units) if i not in grouped and u.kind == "sentence"]
     claims: list[tuple[tuple, Claim]] = []

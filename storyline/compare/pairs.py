@@ -84,22 +84,34 @@ class PairModel:
             out[chunk] = self._session.run(None, feed)[0][:, 0]
         return out
 
-    def probabilities(self, pairs: Sequence[tuple[str, str]], embed=None) -> np.ndarray:
-        """P(same claim) per pair; a text of fewer than MIN_WORDS words gives 0 without a model call.
+    def cosines(self, pairs: Sequence[tuple[str, str]], embed=None) -> np.ndarray:
+        """Cosine of the two statements' sentence vectors, per pair (0 for a text that states nothing).
 
         `embed` gives sentence vectors (default: the packaged MiniLM); callers that hold stored
         vectors pass a lookup so no sentence is embedded twice."""
+        out = np.zeros(len(pairs), dtype=np.float64)
+        scored = [i for i, (a, b) in enumerate(pairs) if _states(a) and _states(b)]
+        if scored and self.cosine_weight:
+            if embed is None:
+                from ..embed import embed
+            asked = [(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored]
+            texts = list(dict.fromkeys(t for pair in asked for t in pair))
+            vectors = dict(zip(texts, embed(texts)))
+            out[scored] = [float(vectors[a] @ vectors[b]) for a, b in asked]
+        return out
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]], embed=None, cosines: np.ndarray | None = None) -> np.ndarray:
+        """P(same claim) per pair; a text of fewer than MIN_WORDS words gives 0 without a model call.
+
+        The calibrated score adds the cosine of the pair's sentence vectors: given in `cosines`,
+        or computed with `embed` (see `cosines`)."""
         probs = np.zeros(len(pairs), dtype=np.float64)
         scored = [i for i, (a, b) in enumerate(pairs) if _states(a) and _states(b)]
         if scored:
-            asked = [(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored]
-            raw = self.logits(asked)
+            raw = self.logits([(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored])
             if self.cosine_weight:
-                if embed is None:
-                    from ..embed import embed
-                texts = list(dict.fromkeys(t for pair in asked for t in pair))
-                vectors = dict(zip(texts, embed(texts)))
-                raw = raw + self.cosine_weight * np.array([float(vectors[a] @ vectors[b]) for a, b in asked])
+                cos = self.cosines(pairs, embed) if cosines is None else np.asarray(cosines, dtype=np.float64)
+                raw = raw + self.cosine_weight * cos[scored]
             probs[scored] = 1.0 / (1.0 + np.exp(-np.clip(self.scale * raw + self.bias, -40, 40)))
         return probs
 
@@ -182,11 +194,14 @@ def judge(pairs: Sequence[tuple[str, str]], model: PairModel | None = None, same
     """
     model = model or default_model()
     places = sorted(set(places), key=len, reverse=True)  # "New York City" is masked before "York"
-    probs = model.probabilities(pairs, embed)
+    cosines = model.cosines(pairs, embed)
+    probs = model.probabilities(pairs, cosines=cosines)
     details = [differing_detail(a, b, places) if _states(a) and _states(b) else None for a, b in pairs]
     ask = [i for i, d in enumerate(details) if d]
+    # the statements with their details set aside keep their own sentences' cosine: the vectors
+    # measure topic, the model reads the wording, and no sentence is embedded a second time
     neutral_probs = dict(zip(ask, model.probabilities(
-        [(neutral(pairs[i][0], places), neutral(pairs[i][1], places)) for i in ask], embed)))
+        [(neutral(pairs[i][0], places), neutral(pairs[i][1], places)) for i in ask], cosines=cosines[ask])))
     out = []
     for i, p in enumerate(probs):
         if details[i] and neutral_probs[i] >= same:
