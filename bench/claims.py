@@ -1,6 +1,7 @@
 """Benchmark the compare stage: claim grouping, summaries and speed.
 
 Usage: python bench/claims.py [--limit N] [--skip-ecb] [--skip-speed] [--stories N]
+       [--thresholds SEED/JOIN] [--sweep SEED/JOIN,...]
 
 (a) Example corpus (examples/corpus through the real pipeline): pairwise precision / recall / F1
     of "same claim" links between the gold claim variants (tests/gold/examples.json). A pair of
@@ -201,12 +202,13 @@ def tfidf_groups(rec, threshold):
             if len({units[i].article_id for i in g}) > 1]
 
 
-def _shared_claim_spans(rec: StoryRecords) -> list[list[tuple[str, int, int]]]:
-    story = compare_story(rec)
+def _shared_claim_spans(rec: StoryRecords, params=None) -> list[list[tuple[str, int, int]]]:
+    story = compare_story(rec, params=params) if params else compare_story(rec)
     return [[(v.article_id, v.start, v.end) for v in c.variants] for c in story.claims if len(c.article_ids) > 1]
 
 
-def bench_ecb(limit, workers: int = 2):
+def bench_ecb(limit, workers: int = 2, params=None):
+    import functools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -215,7 +217,8 @@ def bench_ecb(limit, workers: int = 2):
     topics = sorted(data, key=lambda t: -len(data[t][0].sentences))  # largest first, so the pool ends together
     # spawn, not fork: a forked child inherits onnxruntime's thread pool state and hangs
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
-        compared = dict(zip(topics, ex.map(_shared_claim_spans, [data[t][0] for t in topics])))
+        compared = dict(zip(topics, ex.map(functools.partial(_shared_claim_spans, params=params),
+                                                  [data[t][0] for t in topics])))
     took = time.perf_counter() - t0
     n_articles = sum(len(data[t][0].articles) for t in data)
     print(f"compared {len(data)} topics ({n_articles} articles) in {took:.0f}s on {workers} processes: "
@@ -322,16 +325,21 @@ class RememberingModel:
         return np.array([self.memo[k] for k in keys])
 
 
-def sweep(records, gold, by_ref, settings):
-    """Example-gold claim links for each `seed/same` pair of thresholds (one number: both)."""
+def _params(setting: str):
+    """ClaimParams from "SEED/JOIN" or one number for both."""
     from storyline.compare import ClaimParams
 
+    seed, _, same = setting.partition("/")
+    return ClaimParams(seed=float(seed), same=float(same or seed))
+
+
+def sweep(records, gold, by_ref, settings):
+    """Example-gold claim links for each `seed/same` pair of thresholds (one number: both)."""
     from storyline.compare.pairs import judge
 
     model = RememberingModel()
     for setting in settings:
-        seed, _, same = setting.partition("/")
-        params = ClaimParams(seed=float(seed), same=float(same or seed))
+        params = _params(setting)
         compared = [compare_story(r, params=params, judge_pairs=lambda pairs, t=params.same: judge(pairs, model, t))
                     for r in records]
         print(f"\n--- same-claim thresholds: seed {params.seed}, join {params.same}")
@@ -347,17 +355,22 @@ def main() -> None:
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--sweep", default="", help="comma-separated same-claim thresholds to compare on the example gold, each "
                          "SEED/JOIN (a claim starts at SEED, a statement joins at JOIN) or one number for both")
+    ap.add_argument("--thresholds", default="", metavar="SEED/JOIN",
+                    help="run (a)-(c) with these same-claim thresholds instead of the defaults")
     args = ap.parse_args()
     gold, by_ref, records = example_records()
     if args.sweep:
         sweep(records, gold, by_ref, args.sweep.split(","))
         return
-    compared = [compare_story(r) for r in records]
+    params = _params(args.thresholds) if args.thresholds else None
+    if params:
+        print(f"same-claim thresholds: seed {params.seed}, join {params.same}")
+    compared = [compare_story(r, params=params) if params else compare_story(r) for r in records]
     bench_examples(gold, by_ref, compared)
     bench_summary(gold, by_ref, compared, records)
     data = None
     if not args.skip_ecb and ECB.exists():
-        data = bench_ecb(args.limit)
+        data = bench_ecb(args.limit, params=params)
     if not args.skip_speed:
         pool = [d[0] for d in data.values()] if data else records
         bench_speed(pool, args.stories if args.limit is None else min(args.stories, 50 * max(1, args.limit)))
