@@ -182,6 +182,56 @@ class WebQueries:
         return int(have), int(total)
 
 
+    # -- stored story pages ------------------------------------------------------------------
+
+    def story_fingerprints(self, story_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """A value per story that changes whenever anything its page shows changes: the story
+        row itself, its articles' metadata, the quotes of its articles and the copy links
+        touching them (the inputs of the story view). `story_ids` None: every story."""
+        sql = """
+        WITH m AS (SELECT id AS story_id, unnest(from_json(article_ids, '["VARCHAR"]')) AS aid FROM stories
+                   WHERE $ids IS NULL OR id IN (SELECT unnest($ids))),
+        a AS (SELECT m.story_id, sum(hash(x.id, x.title, x.source, x.published, x.url)) AS h
+              FROM m JOIN articles x ON x.id = m.aid GROUP BY m.story_id),
+        q AS (SELECT m.story_id, sum(hash(x)) AS h FROM m JOIN quotes x ON x.article_id = m.aid GROUP BY m.story_id),
+        c AS (SELECT story_id, sum(h) AS h FROM (SELECT m.story_id, hash(x) AS h FROM m JOIN copies x ON x.article_id = m.aid
+              UNION SELECT m.story_id, hash(x) FROM m JOIN copies x ON x.of_article_id = m.aid) GROUP BY story_id)
+        SELECT s.id, concat_ws(':', hash(s), coalesce(a.h, 0), coalesce(q.h, 0), coalesce(c.h, 0)) FROM stories s
+        LEFT JOIN a ON a.story_id = s.id LEFT JOIN q ON q.story_id = s.id LEFT JOIN c ON c.story_id = s.id
+        WHERE $ids IS NULL OR s.id IN (SELECT unnest($ids))"""
+        ids = None if story_ids is None else list(story_ids)
+        return dict(self._db.execute(sql, {"ids": ids}).fetchall())
+
+    def has_story_pages(self) -> bool:
+        """Whether the table of stored story pages exists (a read-only store may predate it)."""
+        return bool(self._db.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'web_story_pages'"
+                                     " AND database_name = current_database()").fetchone()[0])
+
+    def stored_story_fingerprints(self) -> dict[str, str]:
+        """The fingerprint each stored story page was built from, by story (none before the
+        table exists)."""
+        if not self.has_story_pages():
+            return {}
+        rows = self._db.execute("SELECT story_id, any_value(fingerprint) FROM web_story_pages GROUP BY story_id")
+        return dict(rows.fetchall())
+
+    def story_page(self, story_id: str, page: int, fingerprint: str) -> tuple[str, str] | None:
+        """(view JSON, HTML) of one stored page, if it was built from `fingerprint`."""
+        row = self._db.execute("SELECT view, html FROM web_story_pages WHERE story_id = ? AND page = ?"
+                               " AND fingerprint = ?", [story_id, page, fingerprint]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def put_story_pages(self, story_ids: Sequence[str], rows: Sequence[tuple[str, int, str, str, str]]) -> None:
+        """Replace every stored page of `story_ids` by `rows` of (story_id, page, fingerprint,
+        view JSON, HTML); a story of `story_ids` without rows (one deleted) keeps none."""
+        with self._store.batch():
+            self._db.execute(_STORY_PAGES)
+            self._db.execute("DELETE FROM web_story_pages WHERE story_id IN (SELECT unnest(?))", [list(story_ids)])
+            if rows:
+                self._db.execute("INSERT INTO web_story_pages SELECT unnest(?), unnest(?::BIGINT[]), unnest(?),"
+                                 " unnest(?), unnest(?)", [list(c) for c in zip(*rows)])
+
+
 # -- helpers of the web app queries above ---------------------------------------------------------
 
 # the term splitter shared by the index and its queries (RE2 inside DuckDB, so both cut alike)
@@ -196,6 +246,10 @@ _WEB_TABLES = (
     "CREATE TABLE IF NOT EXISTS search_terms (term VARCHAR, pid BIGINT, tf BIGINT)",
     "CREATE TABLE IF NOT EXISTS search_vectors (pid BIGINT PRIMARY KEY, vec FLOAT[384])",
 )
+
+
+_STORY_PAGES = ("CREATE TABLE IF NOT EXISTS web_story_pages (story_id VARCHAR, page BIGINT, fingerprint VARCHAR,"
+                " view VARCHAR, html VARCHAR, PRIMARY KEY (story_id, page))")
 
 
 def _web_hits(rows: list[tuple]) -> list[dict[str, Any]]:

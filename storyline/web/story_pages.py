@@ -1,0 +1,162 @@
+"""Story pages built ahead of the request and kept in the store until the story changes.
+
+Building a story page (its view model, then the template) costs tens of milliseconds of
+Python, and twenty clients opening twenty different stories queue behind one another on the
+interpreter. So each story's pages (the JSON view and the HTML) are built once, when the
+server finds them missing or stale, and stored with a fingerprint of everything they show
+(`store.web.story_fingerprints`: the story row, its articles' metadata, their quotes and copy
+links) and of the code that builds them. A request compares the story's current fingerprint
+with the stored one (one small query) and serves the stored bytes; when they differ, or
+nothing is stored yet, it builds the page as before. A stale page can therefore never be
+served, whichever path changed the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from importlib import resources
+from typing import TYPE_CHECKING, Callable
+
+from .. import __version__
+from ..store import Store
+from . import data
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .gate import Gate
+
+SYNC_BUILD_LIMIT = 200  # stale stories built before the server starts; beyond, in the background
+CHUNK = 50  # stories built per background write (each write switches the connection and clears the page cache)
+Render = Callable[[dict], str]  # a story view -> the page's HTML
+
+
+def _code_digest() -> str:
+    """Changes with the version and with any file that shapes a stored page."""
+    h = hashlib.sha256(__version__.encode())
+    root = resources.files("storyline")
+    for part in ("present/views.py", "present/pages.py", "present/export.py", "web/data.py", "web/app.py"):
+        h.update((root / part).read_bytes())
+    for item in sorted((root / "templates").iterdir(), key=lambda p: p.name):
+        h.update(item.name.encode() + item.read_bytes())
+    return h.hexdigest()[:16]
+
+
+CODE = _code_digest()
+
+
+def dumps(view: dict) -> str:
+    """JSON text of a view exactly as the API's JSONResponse writes it."""
+    return json.dumps(view, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
+
+
+class StoryPages:
+    """Stored story pages: `get` for a request, `refresh` (a writing cursor) to bring them up to date."""
+
+    def __init__(self, gate: "Gate", writer: threading.Lock, render: Render) -> None:
+        self.gate = gate
+        self.writer = writer
+        self.render = render
+        self._background: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._current: tuple[int | None, dict[str, str]] = (None, {})
+        self.error: str | None = None
+
+    def get(self, store: Store, story_id: str, page: int) -> tuple[str, str] | None:
+        """(view JSON, HTML) of one page of a story: the stored one when it is current, else
+        built now; None when there is no such story."""
+        fingerprint = self.current(store).get(story_id)
+        found = store.web.story_page(story_id, page, fingerprint) if fingerprint else None
+        if found is not None:
+            return found
+        view = data.story(store, story_id, page)
+        return None if view is None else (dumps(view), self.render(view))
+
+    def current(self, store: Store) -> dict[str, str]:
+        """Story -> fingerprint, for the stories whose stored pages are current.
+
+        Checked for every story at once (a fraction of a second at 10,000 articles) and kept
+        until the next write: the server's connection is the only one that can write the
+        file while it runs, and every write it makes starts a new generation. During a write
+        nothing is trusted: pages are built per request."""
+        generation = self.gate.stable()
+        if generation is None:
+            return {}
+        with self._lock:  # one check per generation, however many requests arrive at once
+            if self._current[0] != generation:
+                current = self._fingerprints(store)
+                stored = store.web.stored_story_fingerprints()
+                fresh = {k: v for k, v in current.items() if stored.get(k) == v}
+                self._current = (generation if self.gate.stable() == generation else None, fresh)
+            return self._current[1]
+
+    def _fingerprints(self, store: Store) -> dict[str, str]:
+        return {k: f"{CODE}:{v}" for k, v in store.web.story_fingerprints().items()}
+
+    def stale(self, store: Store) -> list[str]:
+        """Stories whose stored pages are missing or out of date, plus deleted stories that still have some."""
+        stored = store.web.stored_story_fingerprints()
+        current = self._fingerprints(store)
+        return sorted({k for k, v in current.items() if stored.get(k) != v} | (stored.keys() - current.keys()))
+
+    def build(self, store: Store, story_ids: list[str]) -> list[tuple[str, int, str, str, str]]:
+        """Every page of these stories as rows for `put_story_pages` (deleted stories give none)."""
+        fingerprints = store.web.story_fingerprints(story_ids)
+        rows = []
+        for sid in story_ids:
+            if sid not in fingerprints:
+                continue
+            page, pages = 1, 1
+            while page <= pages:
+                view = data.story(store, sid, page)
+                if view is None:
+                    break
+                pages = view["paging"]["pages"]
+                rows.append((sid, page, f"{CODE}:{fingerprints[sid]}", dumps(view), self.render(view)))
+                page += 1
+        return rows
+
+    def refresh(self, store: Store, limit: int | None = None) -> list[str]:
+        """Rebuild the stale stories' pages through `store`, a writing cursor; with `limit`,
+        at most that many. Returns the stories rebuilt."""
+        todo = self.stale(store)[:limit]
+        with self.writer:
+            store.web.put_story_pages(todo, self.build(store, todo))
+        return todo
+
+    def start(self) -> None:
+        """At server start: build few stale stories now, many in a background thread (requests
+        build the pages not stored yet meanwhile, as they always did)."""
+        with self.gate.reading() as store:
+            ready = store.web.has_story_pages()
+        if not ready:
+            with self.gate.writing() as store, self.writer:
+                store.web.put_story_pages([], [])  # creates the table
+        with self.gate.reading() as store:
+            todo = self.stale(store)
+        if 0 < len(todo) <= SYNC_BUILD_LIMIT:
+            with self.gate.writing() as store:
+                self.refresh(store)
+        elif todo:
+            self._background = threading.Thread(target=self._build_all, name="storyline-story-pages", daemon=True)
+            self._background.start()
+
+    def _build_all(self) -> None:
+        """Build in chunks: read and render through a reading cursor, then write one chunk, so
+        requests are held back only for the short writes."""
+        try:
+            while True:
+                with self.gate.reading() as store:
+                    todo = self.stale(store)[:CHUNK]
+                    rows = self.build(store, todo) if todo else []
+                if not todo:
+                    return
+                with self.gate.writing() as store, self.writer:
+                    store.web.put_story_pages(todo, rows)
+        except Exception as exc:  # pages are then built per request, never fatal to the server
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the background build (if any) has finished."""
+        if self._background is not None:
+            self._background.join(timeout)
