@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from storyline.records import Article, Story  # noqa: E402
 from storyline.web import create_app, data  # noqa: E402
-from storyline.web.story_pages import CODE, dumps  # noqa: E402
+from storyline.web.story_pages import code_key, dumps  # noqa: E402
 from web_data import corpus_store  # noqa: E402
 
 
@@ -34,7 +34,10 @@ def app():
 def _stored(app, story_id: str, page: int = 1) -> tuple[str, str] | None:
     with app.state.gate.reading() as store:
         fingerprint = store.web.story_fingerprints([story_id]).get(story_id)
-        return store.web.story_page(story_id, page, f"{CODE}:{fingerprint}") if fingerprint else None
+        if fingerprint is None:
+            return None
+        parts = [store.web.story_page(story_id, page, f"{code_key()}:{fingerprint}", part) for part in ("view", "html")]
+        return None if None in parts else (parts[0], parts[1])
 
 
 def _fresh(app, story_id: str, page: int = 1) -> tuple[str, str]:
@@ -71,7 +74,7 @@ def test_served_pages_equal_a_fresh_build(app):
 def _plant(app, story_id: str, html: str) -> None:
     """Store a page of `story_id` under its current fingerprint, as a build would."""
     with app.state.gate.writing() as store:
-        fingerprint = f"{CODE}:{store.web.story_fingerprints([story_id])[story_id]}"
+        fingerprint = f"{code_key()}:{store.web.story_fingerprints([story_id])[story_id]}"
         store.web.put_story_pages([story_id], [(story_id, 1, fingerprint, '{"planted": true}', html)])
 
 
@@ -133,3 +136,14 @@ def test_the_background_build_stores_what_the_start_would(app, monkeypatch):
         assert pages.stale(store) == []
         ids = [s.id for s in store.get(Story)]
     assert all(_stored(app, sid) == _fresh(app, sid) for sid in ids)
+
+
+def test_other_page_sizes_stop_the_stored_pages(app, monkeypatch):
+    from storyline.present import views
+
+    client = TestClient(app)
+    sid = client.get("/api/stories").json()["stories"][0]["id"]
+    _plant(app, sid, "<p>stored page</p>")
+    assert client.get(f"/stories/{sid}").text == "<p>stored page</p>"
+    monkeypatch.setattr(views, "STORY_PAGE", {"claims": 1, "quotes": 1, "articles": 1})
+    assert client.get(f"/api/stories/{sid}").json() == json.loads(_fresh(app, sid)[0])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import typing
+import zlib
 from typing import Any, Iterable, Sequence
 
 from ..records import Copy, Entity
@@ -215,11 +216,15 @@ class WebQueries:
         rows = self._db.execute("SELECT story_id, any_value(fingerprint) FROM web_story_pages GROUP BY story_id")
         return dict(rows.fetchall())
 
-    def story_page(self, story_id: str, page: int, fingerprint: str) -> tuple[str, str] | None:
-        """(view JSON, HTML) of one stored page, if it was built from `fingerprint`."""
-        row = self._db.execute("SELECT view, html FROM web_story_pages WHERE story_id = ? AND page = ?"
-                               " AND fingerprint = ?", [story_id, page, fingerprint]).fetchone()
-        return (row[0], row[1]) if row else None
+    def story_page(self, story_id: str, page: int, fingerprint: str, part: str) -> str | None:
+        """One stored page's `part` ("view" JSON or "html"), if it was built from `fingerprint`."""
+        assert part in ("view", "html")
+        # by the one-column key alone, which DuckDB looks up in its index (a condition on more
+        # columns scans the table); each part is zlib-compressed here, so a read inflates one
+        # page instead of DuckDB inflating a whole compressed segment of hundreds of them
+        row = self._db.execute(f"SELECT fingerprint, {part} FROM web_story_pages WHERE key = ?",
+                               [_page_key(story_id, page)]).fetchone()
+        return zlib.decompress(row[1]).decode() if row and row[0] == fingerprint else None
 
     def put_story_pages(self, story_ids: Sequence[str], rows: Sequence[tuple[str, int, str, str, str]]) -> None:
         """Replace every stored page of `story_ids` by `rows` of (story_id, page, fingerprint,
@@ -228,8 +233,11 @@ class WebQueries:
             self._db.execute(_STORY_PAGES)
             self._db.execute("DELETE FROM web_story_pages WHERE story_id IN (SELECT unnest(?))", [list(story_ids)])
             if rows:
-                self._db.execute("INSERT INTO web_story_pages SELECT unnest(?), unnest(?::BIGINT[]), unnest(?),"
-                                 " unnest(?), unnest(?)", [list(c) for c in zip(*rows)])
+                keys = [_page_key(r[0], r[1]) for r in rows]
+                packed = [[zlib.compress(r[i].encode(), 6) for r in rows] for i in (3, 4)]
+                self._db.execute("INSERT INTO web_story_pages SELECT unnest(?), unnest(?), unnest(?::BIGINT[]),"
+                                 " unnest(?), unnest(?::BLOB[]), unnest(?::BLOB[])",
+                                 [keys] + [list(c) for c in list(zip(*rows))[:3]] + packed)
 
 
 # -- helpers of the web app queries above ---------------------------------------------------------
@@ -248,8 +256,12 @@ _WEB_TABLES = (
 )
 
 
-_STORY_PAGES = ("CREATE TABLE IF NOT EXISTS web_story_pages (story_id VARCHAR, page BIGINT, fingerprint VARCHAR,"
-                " view VARCHAR, html VARCHAR, PRIMARY KEY (story_id, page))")
+_STORY_PAGES = ("CREATE TABLE IF NOT EXISTS web_story_pages (key VARCHAR PRIMARY KEY, story_id VARCHAR, page BIGINT,"
+                " fingerprint VARCHAR, view BLOB, html BLOB)")
+
+
+def _page_key(story_id: str, page: int) -> str:
+    return f"{page}/{story_id}"
 
 
 def _web_hits(rows: list[tuple]) -> list[dict[str, Any]]:

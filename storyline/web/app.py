@@ -157,13 +157,13 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
         return data.story_list(store, q=q, source=source, entity=entity, date_from=date_from, date_to=date_to,
                                sort=sort, page=page)
 
-    def story_view(story_id: str, page: int) -> tuple[str, str]:
-        """(view JSON, HTML) of one story page: stored, cached, or built now."""
-        def build() -> tuple[str, str] | None:
+    def story_view(story_id: str, page: int, part: str) -> str:
+        """One story page's "view" JSON or "html": cached, stored, or built now."""
+        def build() -> str | None:
             with gate.reading() as store:
-                return stored.get(store, story_id, page)
+                return stored.get(store, story_id, page, part)
 
-        found = gate.cached(pages, ("story", story_id, page), build)
+        found = gate.cached(pages, ("story", part, story_id, page), build)
         if found is None:
             raise HTTPException(404, "no such story")
         return found
@@ -171,7 +171,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
     @app.get("/api/stories/{story_id}", tags=["stories"], response_model=dict,
              summary="One story: summary, claims, conflicts, timeline, copies, quotes")
     def api_story(story_id: str, page: int = Query(1, ge=1, le=100000)) -> Response:
-        return Response(story_view(story_id, page)[0], media_type="application/json")
+        return Response(story_view(story_id, page, "view"), media_type="application/json")
 
     @app.get("/api/articles", tags=["articles"], summary="Articles, newest first")
     def api_articles(q: str | None = Q(), page: int = Query(1, ge=1, le=1000000), store: Store = Depends(db)) -> dict:
@@ -236,7 +236,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str, page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
-        return HTMLResponse(story_view(story_id, page)[1])
+        return HTMLResponse(story_view(story_id, page, "html"))
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(q: str | None = Q(), page_no: int = Query(1, alias="page", ge=1, le=1000000),

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .. import __version__
 from ..store import Store
+from ..present import views
 from . import data
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,6 +46,12 @@ def _code_digest() -> str:
 CODE = _code_digest()
 
 
+def code_key() -> str:
+    """CODE with the page sizes of `views.STORY_PAGE`, a setting that shapes every stored page."""
+    sizes = json.dumps(views.STORY_PAGE, sort_keys=True).encode()
+    return f"{CODE}-{hashlib.sha256(sizes).hexdigest()[:8]}"
+
+
 def dumps(view: dict) -> str:
     """JSON text of a view exactly as the API's JSONResponse writes it."""
     return json.dumps(view, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"))
@@ -59,18 +66,20 @@ class StoryPages:
         self.render = render
         self._background: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._current: tuple[int | None, dict[str, str]] = (None, {})
+        self._current: tuple[tuple | None, dict[str, str]] = (None, {})
         self.error: str | None = None
 
-    def get(self, store: Store, story_id: str, page: int) -> tuple[str, str] | None:
-        """(view JSON, HTML) of one page of a story: the stored one when it is current, else
-        built now; None when there is no such story."""
+    def get(self, store: Store, story_id: str, page: int, part: str) -> str | None:
+        """One page of a story, its "view" JSON or its "html": the stored one when it is
+        current, else built now; None when there is no such story."""
         fingerprint = self.current(store).get(story_id)
-        found = store.web.story_page(story_id, page, fingerprint) if fingerprint else None
+        found = store.web.story_page(story_id, page, fingerprint, part) if fingerprint else None
         if found is not None:
             return found
         view = data.story(store, story_id, page)
-        return None if view is None else (dumps(view), self.render(view))
+        if view is None:
+            return None
+        return dumps(view) if part == "view" else self.render(view)
 
     def current(self, store: Store) -> dict[str, str]:
         """Story -> fingerprint, for the stories whose stored pages are current.
@@ -82,16 +91,18 @@ class StoryPages:
         generation = self.gate.stable()
         if generation is None:
             return {}
+        key = (generation, code_key())
         with self._lock:  # one check per generation, however many requests arrive at once
-            if self._current[0] != generation:
+            if self._current[0] != key:
                 current = self._fingerprints(store)
                 stored = store.web.stored_story_fingerprints()
                 fresh = {k: v for k, v in current.items() if stored.get(k) == v}
-                self._current = (generation if self.gate.stable() == generation else None, fresh)
+                self._current = (key if self.gate.stable() == generation else None, fresh)
             return self._current[1]
 
-    def _fingerprints(self, store: Store) -> dict[str, str]:
-        return {k: f"{CODE}:{v}" for k, v in store.web.story_fingerprints().items()}
+    def _fingerprints(self, store: Store, story_ids: list[str] | None = None) -> dict[str, str]:
+        code = code_key()
+        return {k: f"{code}:{v}" for k, v in store.web.story_fingerprints(story_ids).items()}
 
     def stale(self, store: Store) -> list[str]:
         """Stories whose stored pages are missing or out of date, plus deleted stories that still have some."""
@@ -101,7 +112,7 @@ class StoryPages:
 
     def build(self, store: Store, story_ids: list[str]) -> list[tuple[str, int, str, str, str]]:
         """Every page of these stories as rows for `put_story_pages` (deleted stories give none)."""
-        fingerprints = store.web.story_fingerprints(story_ids)
+        fingerprints = self._fingerprints(store, story_ids)
         rows = []
         for sid in story_ids:
             if sid not in fingerprints:
@@ -112,14 +123,14 @@ class StoryPages:
                 if view is None:
                     break
                 pages = view["paging"]["pages"]
-                rows.append((sid, page, f"{CODE}:{fingerprints[sid]}", dumps(view), self.render(view)))
+                rows.append((sid, page, fingerprints[sid], dumps(view), self.render(view)))
                 page += 1
         return rows
 
-    def refresh(self, store: Store, limit: int | None = None) -> list[str]:
-        """Rebuild the stale stories' pages through `store`, a writing cursor; with `limit`,
-        at most that many. Returns the stories rebuilt."""
-        todo = self.stale(store)[:limit]
+    def refresh(self, store: Store) -> list[str]:
+        """Rebuild the stale stories' pages through `store`, a writing cursor (after an upload:
+        the stories it changed). Returns the stories rebuilt."""
+        todo = self.stale(store)
         with self.writer:
             store.web.put_story_pages(todo, self.build(store, todo))
         return todo
@@ -140,6 +151,9 @@ class StoryPages:
         elif todo:
             self._background = threading.Thread(target=self._build_all, name="storyline-story-pages", daemon=True)
             self._background.start()
+            return
+        with self.gate.reading() as store:
+            self.current(store)  # checked now rather than by the first requests, which would all wait for it
 
     def _build_all(self) -> None:
         """Build in chunks: read and render through a reading cursor, then write one chunk, so
