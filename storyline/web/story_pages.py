@@ -5,10 +5,11 @@ Python, and twenty clients opening twenty different stories queue behind one ano
 interpreter. So each story's pages (the JSON view and the HTML) are built once, when the
 server finds them missing or stale, and stored with a fingerprint of everything they show
 (`store.web.story_fingerprints`: the story row, its articles' metadata, their quotes and copy
-links) and of the code that builds them. A request compares the story's current fingerprint
-with the stored one (one small query) and serves the stored bytes; when they differ, or
-nothing is stored yet, it builds the page as before. A stale page can therefore never be
-served, whichever path changed the store.
+links) and of the code that builds them. Once per generation of the store (at start, then at
+the first request after each write) the server compares the fingerprints of all stories
+with the stored ones in one query; a request for a story whose page is current reads that
+one row by its key and serves the stored bytes, and any other request builds the page as
+before. A stale page is therefore never served, whichever path changed the store.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def _code_digest() -> str:
     """Changes with the version and with any file that shapes a stored page."""
     h = hashlib.sha256(__version__.encode())
     root = resources.files("storyline")
-    for part in ("present/views.py", "present/pages.py", "present/export.py", "web/data.py", "web/app.py"):
+    for part in ("present/views.py", "present/pages.py", "present/export.py", "web/data.py", "web/app.py",
+                 "web/story_pages.py"):
         h.update((root / part).read_bytes())
     for item in sorted((root / "templates").iterdir(), key=lambda p: p.name):
         h.update(item.name.encode() + item.read_bytes())
