@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import typing
+import zlib
 from typing import Any, Iterable, Sequence
 
 from ..records import Copy, Entity
@@ -182,6 +183,63 @@ class WebQueries:
         return int(have), int(total)
 
 
+    # -- stored story pages ------------------------------------------------------------------
+
+    def story_fingerprints(self, story_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """A value per story that changes whenever anything its page shows changes: the story
+        row itself, its articles' metadata, the quotes of its articles and the copy links
+        touching them (the inputs of the story view). `story_ids` None: every story."""
+        sql = """
+        WITH m AS (SELECT id AS story_id, unnest(from_json(article_ids, '["VARCHAR"]')) AS aid FROM stories
+                   WHERE $ids IS NULL OR id IN (SELECT unnest($ids))),
+        a AS (SELECT m.story_id, sum(hash(x.id, x.title, x.source, x.published, x.url)) AS h
+              FROM m JOIN articles x ON x.id = m.aid GROUP BY m.story_id),
+        q AS (SELECT m.story_id, sum(hash(x)) AS h FROM m JOIN quotes x ON x.article_id = m.aid GROUP BY m.story_id),
+        c AS (SELECT story_id, sum(h) AS h FROM (SELECT m.story_id, hash(x) AS h FROM m JOIN copies x ON x.article_id = m.aid
+              UNION SELECT m.story_id, hash(x) FROM m JOIN copies x ON x.of_article_id = m.aid) GROUP BY story_id)
+        SELECT s.id, concat_ws(':', hash(s), coalesce(a.h, 0), coalesce(q.h, 0), coalesce(c.h, 0)) FROM stories s
+        LEFT JOIN a ON a.story_id = s.id LEFT JOIN q ON q.story_id = s.id LEFT JOIN c ON c.story_id = s.id
+        WHERE $ids IS NULL OR s.id IN (SELECT unnest($ids))"""
+        ids = None if story_ids is None else list(story_ids)
+        return dict(self._db.execute(sql, {"ids": ids}).fetchall())
+
+    def has_story_pages(self) -> bool:
+        """Whether the table of stored story pages exists (a read-only store may predate it)."""
+        return bool(self._db.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'web_story_pages'"
+                                     " AND database_name = current_database()").fetchone()[0])
+
+    def stored_story_fingerprints(self) -> dict[str, str]:
+        """The fingerprint each stored story page was built from, by story (none before the
+        table exists)."""
+        if not self.has_story_pages():
+            return {}
+        rows = self._db.execute("SELECT story_id, any_value(fingerprint) FROM web_story_pages GROUP BY story_id")
+        return dict(rows.fetchall())
+
+    def story_page(self, story_id: str, page: int, fingerprint: str, part: str) -> str | None:
+        """One stored page's `part` ("view" JSON or "html"), if it was built from `fingerprint`."""
+        assert part in ("view", "html")
+        # by the one-column key alone, which DuckDB looks up in its index (a condition on more
+        # columns scans the table); each part is zlib-compressed here, so a read inflates one
+        # page instead of DuckDB inflating a whole compressed segment of hundreds of them
+        row = self._db.execute(f"SELECT fingerprint, {part} FROM web_story_pages WHERE key = ?",
+                               [_page_key(story_id, page)]).fetchone()
+        return zlib.decompress(row[1]).decode() if row and row[0] == fingerprint else None
+
+    def put_story_pages(self, story_ids: Sequence[str], rows: Sequence[tuple[str, int, str, str, str]]) -> None:
+        """Replace every stored page of `story_ids` by `rows` of (story_id, page, fingerprint,
+        view JSON, HTML); a story of `story_ids` without rows (one deleted) keeps none."""
+        with self._store.batch():
+            self._db.execute(_STORY_PAGES)
+            self._db.execute("DELETE FROM web_story_pages WHERE story_id IN (SELECT unnest(?))", [list(story_ids)])
+            if rows:
+                keys = [_page_key(r[0], r[1]) for r in rows]
+                packed = [[zlib.compress(r[i].encode(), 6) for r in rows] for i in (3, 4)]
+                self._db.execute("INSERT INTO web_story_pages SELECT unnest(?), unnest(?), unnest(?::BIGINT[]),"
+                                 " unnest(?), unnest(?::BLOB[]), unnest(?::BLOB[])",
+                                 [keys] + [list(c) for c in list(zip(*rows))[:3]] + packed)
+
+
 # -- helpers of the web app queries above ---------------------------------------------------------
 
 # the term splitter shared by the index and its queries (RE2 inside DuckDB, so both cut alike)
@@ -196,6 +254,14 @@ _WEB_TABLES = (
     "CREATE TABLE IF NOT EXISTS search_terms (term VARCHAR, pid BIGINT, tf BIGINT)",
     "CREATE TABLE IF NOT EXISTS search_vectors (pid BIGINT PRIMARY KEY, vec FLOAT[384])",
 )
+
+
+_STORY_PAGES = ("CREATE TABLE IF NOT EXISTS web_story_pages (key VARCHAR PRIMARY KEY, story_id VARCHAR, page BIGINT,"
+                " fingerprint VARCHAR, view BLOB, html BLOB)")
+
+
+def _page_key(story_id: str, page: int) -> str:
+    return f"{page}/{story_id}"
 
 
 def _web_hits(rows: list[tuple]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -27,6 +27,7 @@ from ..store import Store
 from . import data
 from .gate import Gate, PageCache
 from .jobs import MAX_UPLOAD_TEXT, Jobs
+from .story_pages import StoryPages
 from ..present.pages import environment, web_url
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -78,9 +79,20 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
     if not ready:
         with gate.writing() as store:
             index.refresh(store)
-    jobs = Jobs(gate, writer, index.refresh, max_upload_text)
-    pages = PageCache()
     env = environment(web_url, static=False)
+
+    def render_html(view: str, v: Any, title: str, **extra: Any) -> str:
+        return env.get_template("web.html.j2").render(view=view, v=v, title=title, version=__version__, **extra)
+
+    stored = StoryPages(gate, writer, lambda v: render_html("story", v, v["title"] or "Story"))
+    stored.start()
+
+    def refresh(store: Store) -> None:
+        index.refresh(store)
+        stored.refresh(store)
+
+    jobs = Jobs(gate, writer, refresh, max_upload_text)
+    pages = PageCache()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -91,7 +103,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
     app = FastAPI(title="storyline", lifespan=lifespan, version=__version__, docs_url=None, redoc_url=None,
                   description="Follow one news story across many outlets. Every page of the web app has a JSON "
                               "twin here; the schema is at /openapi.json.")
-    app.state.gate, app.state.jobs, app.state.index = gate, jobs, index
+    app.state.gate, app.state.jobs, app.state.index, app.state.story_pages = gate, jobs, index, stored
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=(allowed_hosts or LOCAL_HOSTS) + ([TEST_HOST] if testing else []))
     app.add_middleware(SecurityHeaders)
     static_dir = resources.files("storyline") / "static"
@@ -107,8 +119,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
             return data.search(store, index, q, mode=mode, kind=kind)
 
     def render_page(view: str, v: Any, title: str, status: int = 200, **extra: Any) -> HTMLResponse:
-        html = env.get_template("web.html.j2").render(view=view, v=v, title=title, version=__version__, **extra)
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(render_html(view, v, title, **extra), status_code=status)
 
     def cited(hl: str | None) -> tuple[int, int] | None:
         m = _HL.match(hl or "")
@@ -146,19 +157,21 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
         return data.story_list(store, q=q, source=source, entity=entity, date_from=date_from, date_to=date_to,
                                sort=sort, page=page)
 
-    def story_view(story_id: str, page: int) -> dict | None:
-        def build() -> dict | None:
+    def story_view(story_id: str, page: int, part: str) -> str:
+        """One story page's "view" JSON or "html": cached, stored, or built now."""
+        def build() -> str | None:
             with gate.reading() as store:
-                return data.story(store, story_id, page)
+                return stored.get(store, story_id, page, part)
 
-        return gate.cached(pages, ("story", story_id, page), build)
-
-    @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story: summary, claims, conflicts, timeline, copies, quotes")
-    def api_story(story_id: str, page: int = Query(1, ge=1, le=100000)) -> dict:
-        view = story_view(story_id, page)
-        if view is None:
+        found = gate.cached(pages, ("story", part, story_id, page), build)
+        if found is None:
             raise HTTPException(404, "no such story")
-        return view
+        return found
+
+    @app.get("/api/stories/{story_id}", tags=["stories"], response_model=dict,
+             summary="One story: summary, claims, conflicts, timeline, copies, quotes")
+    def api_story(story_id: str, page: int = Query(1, ge=1, le=100000)) -> Response:
+        return Response(story_view(story_id, page, "view"), media_type="application/json")
 
     @app.get("/api/articles", tags=["articles"], summary="Articles, newest first")
     def api_articles(q: str | None = Q(), page: int = Query(1, ge=1, le=1000000), store: Store = Depends(db)) -> dict:
@@ -223,12 +236,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str, page: int = Query(1, ge=1, le=100000)) -> HTMLResponse:
-        v = story_view(story_id, page)
-        if v is None:
-            raise HTTPException(404, "no such story")
-        html = gate.cached(pages, ("story-html", story_id, page),
-                           lambda: render_page("story", v, v["title"] or "Story").body)
-        return HTMLResponse(html)
+        return HTMLResponse(story_view(story_id, page, "html"))
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_page(q: str | None = Q(), page_no: int = Query(1, alias="page", ge=1, le=1000000),
