@@ -24,12 +24,13 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def run_cli(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the installed `storyline` command as a user would."""
+def run_cli(*args: str, cwd: Path | None = None, check: bool = True,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `storyline` command as a user would (`env`: variables to add)."""
     exe = Path(sys.executable).with_name("storyline")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "storyline.cli"]
     proc = subprocess.run(cmd + list(args), cwd=cwd, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "COLUMNS": "200"})
+                          env={**os.environ, "COLUMNS": "200", **(env or {})})
     if check and proc.returncode != 0:
         raise AssertionError(f"storyline {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc

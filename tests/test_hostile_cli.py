@@ -153,12 +153,27 @@ def test_csv_cells_that_start_like_formulas_are_neutralised(tmp_path):
         assert not any(value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in row.values() if value)
 
 
-def test_a_reader_told_clearly_when_another_process_writes(marked_store):
+def test_a_reader_told_clearly_when_another_process_writes_too_long(marked_store):
     from storyline.store import Store
 
     _, db, _ = marked_store
     with Store(db):  # this test process holds the store for writing
-        proc = run_cli("list", "--db", str(db), check=False)
+        proc = run_cli("list", "--db", str(db), check=False, env={"STORYLINE_LOCK_WAIT": "0.5"})
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "the store is being written by another process" in proc.stderr
     assert run_cli("list", "--db", str(db)).returncode == 0  # and works once it is let go
+
+
+def test_a_reader_waits_for_a_short_write_to_end(marked_store):
+    import threading
+    import time
+
+    from storyline.store import Store
+
+    _, db, _ = marked_store
+    writer = Store(db)  # a write in progress, as while the server analyses an upload
+    threading.Timer(3.0, writer.close).start()
+    t0 = time.monotonic()
+    proc = run_cli("list", "--db", str(db), check=False, env={"STORYLINE_LOCK_WAIT": "60"})
+    assert proc.returncode == 0, proc.stderr
+    assert time.monotonic() - t0 >= 3.0 and "harbour" in proc.stdout.lower()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -134,3 +135,62 @@ def test_pages_read_through_the_store_not_through_sql(tmp_path):
         assert not cursor.web.index_ready()
         assert cursor.web.refresh_index(lambda: iter(()))  # the web tables, built on this cursor's connection
         assert store.web.index_ready() and store.web.stories_of_article("a1") == [("s1", "Flood")]
+
+
+def _passages():
+    texts = [
+        ("article", "The harbour strike closed the port for a second day."),
+        ("quote", "The strike will go on until the harbour board talks to us."),
+        ("claim", "Ferries to the islands were cancelled."),
+        ("article", "Harbour harbour harbour: the port reopened on Friday after talks."),
+    ]
+    return [(kind, f"a{i}", None, None, 0, len(t), None, t) for i, (kind, t) in enumerate(texts)]
+
+
+def _bm25(passages, query, k1=1.2, b=0.75):
+    """BM25 computed directly, for checking what the store's index ranks."""
+    import math
+    import re
+
+    def terms(text):
+        return [t for t in re.findall(r"[^\W_]+", text.lower()) if len(t) > 1 or t.isdigit()]
+
+    docs = [terms(p[7]) for p in passages]
+    avgdl = sum(map(len, docs)) / len(docs)
+    scores = {}
+    for pid, doc in enumerate(docs):
+        s = 0.0
+        for term in set(terms(query)):
+            tf = doc.count(term)
+            if tf:
+                df = sum(term in d for d in docs)
+                idf = math.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
+                s += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(doc) / avgdl))
+        if s:
+            scores[pid] = s
+    return scores
+
+
+def test_bm25_search_ranks_as_bm25_and_filters_kinds(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    assert store.web.refresh_index(_passages)
+    expected = _bm25(_passages(), "harbour strike")
+    hits = store.web.search_bm25("Harbour STRIKE", ["article", "quote", "claim"], 10)
+    assert [h["pid"] for h in hits] == sorted(expected, key=lambda p: -expected[p])
+    assert [h["score"] for h in hits] == pytest.approx([expected[h["pid"]] for h in hits])
+    assert [h["kind"] for h in store.web.search_bm25("harbour strike", ["quote"], 10)] == ["quote"]
+    assert store.web.search_bm25("!!! ?", ["article"], 10) == []  # no words: nothing, no error
+
+
+def test_a_search_index_of_an_older_layout_is_rebuilt(tmp_path):
+    store = Store(tmp_path / "s.duckdb")
+    store.web.refresh_index(_passages)
+    with store.batch():  # what a store indexed by an earlier version holds
+        store._db.execute("DROP TABLE search_terms")
+        store._db.execute("CREATE TABLE search_terms (term VARCHAR, pid BIGINT, tf BIGINT)")
+    old = json.loads(store.web.fingerprint())
+    old[0] = 1
+    store.set_state("web_index", json.dumps(old))
+    assert not store.web.index_ready()
+    assert store.web.refresh_index(_passages)
+    assert store.web.index_ready() and store.web.search_bm25("ferries", ["claim"], 5)[0]["pid"] == 2

@@ -20,14 +20,12 @@ from web_data import corpus_store  # noqa: E402
 
 
 @pytest.fixture()
-def app():
+def app(tmp_path):
     """A fresh app over a private store per test: these tests write to it."""
     import shutil
 
-    path = corpus_store("story-pages-base")
-    target = path.parent.parent / f"story-pages-{id(object())}" / "s.duckdb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, target)
+    target = tmp_path / "s.duckdb"
+    shutil.copy(corpus_store("story-pages-base"), target)
     return create_app(target, testing=True)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
+import time
 import types
 import typing
 from contextlib import contextmanager
@@ -106,22 +108,45 @@ def _columns(cls: type) -> tuple[tuple[str, str, bool], ...]:
     return tuple(cols)
 
 
+READ_WAIT = 60.0  # seconds a reader waits for another process's write to end (env STORYLINE_LOCK_WAIT)
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection, retried with growing pauses while the file is locked by a writer."""
+    deadline, pause = time.monotonic() + wait, 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+            if time.monotonic() + pause > deadline:  # another process still holds it for writing
+                raise StoreError(f"{path}: the store is being written by another process (a run, an ingest, "
+                                 "or an upload in 'storyline serve'); try again when it has finished") from exc
+            time.sleep(pause)
+            pause = min(1.0, pause * 2)
+
+
 class Store:
     """A storyline store file. Use as a context manager, or call `close()`."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False,
+                 wait: float | None = None) -> None:
+        """`wait`: seconds to keep trying while another process writes the file (DuckDB allows
+        one writing process or many reading ones). By default a reader waits READ_WAIT seconds
+        (or $STORYLINE_LOCK_WAIT), the span of a server's write such as an upload being
+        analysed; a writer does not wait."""
         self.path = str(path)
         if read_only and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such store; run 'storyline ingest' or 'storyline run' first")
-        try:
-            if not read_only and self.path != ":memory:":
+        if not read_only and self.path != ":memory:":
+            try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = duckdb.connect(self.path, read_only=read_only)
-        except (duckdb.Error, OSError) as exc:
-            if "lock" in str(exc).lower():  # another process holds it for writing
-                raise StoreError(f"{self.path}: the store is being written by another process (a run, an ingest, "
-                                 "or an upload in 'storyline serve'); try again when it has finished") from exc
-            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        if wait is None:
+            wait = float(os.environ.get("STORYLINE_LOCK_WAIT", READ_WAIT)) if read_only else 0.0
+        self._db = _connect(self.path, read_only, wait)
         self._in_batch = False
         if not read_only:
             self._create_schema()

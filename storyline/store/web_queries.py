@@ -38,7 +38,7 @@ class WebQueries:
                             ("sentences", "article_id || \"index\"")):
             row = self._db.execute(f"SELECT count(*), coalesce(sum(hash({expr})), 0) FROM {table}").fetchone()
             parts.append([int(row[0]), int(row[1])])
-        return json.dumps(parts)
+        return json.dumps([_INDEX_LAYOUT] + parts)
 
     def index_ready(self) -> bool:
         return self._store.get_state("web_index") == self.fingerprint()
@@ -53,9 +53,10 @@ class WebQueries:
         rows = list(passages())
         cols = list(zip(*rows)) if rows else [[] for _ in range(8)]
         with self._store.batch():
+            self._db.execute("DROP TABLE IF EXISTS search_terms")  # its columns changed with the layout
             for ddl in _WEB_TABLES:
                 self._db.execute(ddl)
-            for table in ("web_story_members", "web_entity_articles", "search_passages", "search_terms", "search_vectors"):
+            for table in ("web_story_members", "web_entity_articles", "search_passages", "search_vectors"):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute(
                 "INSERT INTO web_story_members SELECT id, unnest(from_json(article_ids, '[\"VARCHAR\"]')) FROM stories")
@@ -68,10 +69,17 @@ class WebQueries:
                 " unnest(?) AS article_id, unnest(?) AS story_id, unnest(?) AS ref_id, unnest(?::BIGINT[]) AS s,"
                 " unnest(?::BIGINT[]) AS e, unnest(?) AS label, unnest(?) AS text, unnest(range(?)) AS pid)",
                 [list(c) for c in cols] + [len(rows)])
+            # each posting carries its whole BM25 term weight (k1=1.2, b=0.75), so a query only sums
+            # the postings of its terms; rows sorted by term, so DuckDB skips the blocks of other terms
             self._db.execute(
-                f"INSERT INTO search_terms SELECT term, pid, count(*) FROM (SELECT pid,"
-                f" unnest({_WEB_TERMS.format(_WEB_DOC)}) AS term FROM search_passages)"
-                " GROUP BY term, pid ORDER BY term")
+                f"""INSERT INTO search_terms
+                WITH tf AS (SELECT term, pid, count(*)::DOUBLE AS tf FROM (SELECT pid,
+                            unnest({_WEB_TERMS.format(_WEB_DOC)}) AS term FROM search_passages) GROUP BY term, pid),
+                st AS (SELECT count(*)::DOUBLE AS n, avg(len)::DOUBLE AS avgdl FROM search_passages),
+                df AS (SELECT term, count(*)::DOUBLE AS df FROM tf GROUP BY term)
+                SELECT tf.term, tf.pid, p.kind, ln(1 + (st.n - df.df + 0.5) / (df.df + 0.5)) * tf.tf * 2.2
+                       / (tf.tf + 1.2 * (0.25 + 0.75 * p.len / st.avgdl))
+                FROM tf JOIN df USING (term) JOIN search_passages p USING (pid) CROSS JOIN st ORDER BY tf.term""")
             self._store.set_state("web_index", fingerprint)
         return True
 
@@ -148,16 +156,16 @@ class WebQueries:
 
     def search_bm25(self, query: str, kinds: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
         """Passages ranked by BM25 (k1=1.2, b=0.75) for the words of `query`."""
+        terms = [r[0] for r in self._db.execute(f"SELECT DISTINCT unnest({_WEB_TERMS.format('?')})", [query]).fetchall()]
+        if not terms:
+            return []
+        # the terms as a literal list of parameters: a filter DuckDB pushes into the sorted scan
         sql = f"""
-        WITH q AS (SELECT DISTINCT unnest({_WEB_TERMS.format('?')}) AS term),
-        st AS (SELECT count(*)::DOUBLE AS n, avg(len)::DOUBLE AS avgdl FROM search_passages),
-        df AS (SELECT term, count(*)::DOUBLE AS df FROM search_terms WHERE term IN (SELECT term FROM q) GROUP BY term),
-        sc AS (SELECT t.pid, sum(ln(1 + (st.n - df.df + 0.5) / (df.df + 0.5)) * t.tf * 2.2
-                                 / (t.tf + 1.2 * (0.25 + 0.75 * p.len / st.avgdl))) AS score
-               FROM search_terms t JOIN df USING (term) JOIN search_passages p USING (pid) CROSS JOIN st
-               WHERE p.kind IN (SELECT unnest(?)) GROUP BY t.pid)
-        SELECT {_WEB_PASSAGE}, sc.score FROM sc JOIN search_passages p USING (pid) ORDER BY sc.score DESC, p.pid LIMIT ?"""
-        return _web_hits(self._db.execute(sql, [query, list(kinds), limit]).fetchall())
+        WITH sc AS (SELECT pid, sum(weight) AS score FROM search_terms
+                    WHERE term IN ({", ".join("?" * len(terms))}) AND kind IN (SELECT unnest(?))
+                    GROUP BY pid ORDER BY score DESC, pid LIMIT ?)
+        SELECT {_WEB_PASSAGE}, sc.score FROM sc JOIN search_passages p USING (pid) ORDER BY sc.score DESC, p.pid"""
+        return _web_hits(self._db.execute(sql, terms + [list(kinds), limit]).fetchall())
 
     def search_vectors(self, vector: Sequence[float], kinds: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
         """Passages ranked by cosine similarity of their stored unit vectors to `vector`."""
@@ -246,12 +254,13 @@ class WebQueries:
 _WEB_TERMS = "list_filter(regexp_extract_all(lower({}), '[\\p{{L}}\\p{{N}}]+'), lambda t: length(t) > 1 OR regexp_matches(t, '^[0-9]$'))"
 _WEB_DOC = "text || ' ' || coalesce(label, '')"
 _WEB_PASSAGE = 'p.pid, p.kind, p.article_id, p.story_id, p.ref_id, p.start, p."end", p.label, p.text'
+_INDEX_LAYOUT = 2  # bumped when the search tables' columns change: stores built before rebuild them
 _WEB_TABLES = (
     "CREATE TABLE IF NOT EXISTS web_story_members (story_id VARCHAR, article_id VARCHAR)",
     "CREATE TABLE IF NOT EXISTS web_entity_articles (entity_id VARCHAR, article_id VARCHAR)",
     "CREATE TABLE IF NOT EXISTS search_passages (pid BIGINT PRIMARY KEY, kind VARCHAR, article_id VARCHAR,"
     ' story_id VARCHAR, ref_id VARCHAR, start BIGINT, "end" BIGINT, label VARCHAR, text VARCHAR, len BIGINT)',
-    "CREATE TABLE IF NOT EXISTS search_terms (term VARCHAR, pid BIGINT, tf BIGINT)",
+    "CREATE TABLE IF NOT EXISTS search_terms (term VARCHAR, pid BIGINT, kind VARCHAR, weight DOUBLE)",
     "CREATE TABLE IF NOT EXISTS search_vectors (pid BIGINT PRIMARY KEY, vec FLOAT[384])",
 )
 

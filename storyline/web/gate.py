@@ -15,7 +15,6 @@ writes must not hold a reading cursor of its own while it asks to write.
 from __future__ import annotations
 
 import threading
-import time
 import typing
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -108,14 +107,7 @@ class Gate:
 
 def _open(path: str, read_only: bool) -> Store:
     """Open the store, waiting a while for another process (a CLI reader) to let go of it."""
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            return Store(path, read_only=read_only)
-        except StoreError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    return Store(path, read_only=read_only, wait=LOCK_WAIT_SECONDS)
 
 
 class PageCache:
