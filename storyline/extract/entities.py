@@ -104,7 +104,7 @@ def _clean_span(doc: Doc, i: int, j: int, label: str) -> Span3 | None:
     if not toks:
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    text = doc.text[start:end]
+    text = doc[toks[0].i : toks[-1].i + 1].text  # not doc.text: spaCy joins every token to build it
     cut = _CUT_CHARS.search(text, 1)
     camel = _CAMEL.search(text)
     if camel and doc.vocab[camel.group(1).lower()].is_stop and not (cut and cut.start() < camel.start()):
@@ -153,7 +153,7 @@ def _phrase(doc: Doc, words: list[Token]) -> str | None:
         words = words[:-1]
     if not any(w.lower_ in ROLE_HEADS for w in words):
         return None
-    return doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+    return doc[words[0].i : words[-1].i + 1].text
 
 
 def _title_before(doc: Doc, i: int) -> str | None:
