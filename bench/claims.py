@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from gold_match import articles_by_ref, claim_link_counts, find_span  # noqa: E402
-from storyline.compare import StoryRecords, compare_story  # noqa: E402
+from storyline.compare import ClaimParams, StoryRecords, compare_story  # noqa: E402
 from storyline.compare.units import story_units  # noqa: E402
 from storyline.records import Article, Story  # noqa: E402
 
@@ -202,12 +202,12 @@ def tfidf_groups(rec, threshold):
             if len({units[i].article_id for i in g}) > 1]
 
 
-def _shared_claim_spans(rec: StoryRecords, params=None) -> list[list[tuple[str, int, int]]]:
-    story = compare_story(rec, params=params) if params else compare_story(rec)
+def _shared_claim_spans(rec: StoryRecords, params: ClaimParams = ClaimParams()) -> list[list[tuple[str, int, int]]]:
+    story = compare_story(rec, params=params)
     return [[(v.article_id, v.start, v.end) for v in c.variants] for c in story.claims if len(c.article_ids) > 1]
 
 
-def bench_ecb(limit, workers: int = 2, params=None):
+def bench_ecb(limit, workers: int = 2, params: ClaimParams = ClaimParams()):
     import functools
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -325,10 +325,8 @@ class RememberingModel:
         return np.array([self.memo[k] for k in keys])
 
 
-def _params(setting: str):
+def _params(setting: str) -> ClaimParams:
     """ClaimParams from "SEED/JOIN" or one number for both."""
-    from storyline.compare import ClaimParams
-
     seed, _, same = setting.partition("/")
     return ClaimParams(seed=float(seed), same=float(same or seed))
 
@@ -362,10 +360,10 @@ def main() -> None:
     if args.sweep:
         sweep(records, gold, by_ref, args.sweep.split(","))
         return
-    params = _params(args.thresholds) if args.thresholds else None
-    if params:
+    params = _params(args.thresholds) if args.thresholds else ClaimParams()
+    if args.thresholds:
         print(f"same-claim thresholds: seed {params.seed}, join {params.same}")
-    compared = [compare_story(r, params=params) if params else compare_story(r) for r in records]
+    compared = [compare_story(r, params=params) for r in records]
     bench_examples(gold, by_ref, compared)
     bench_summary(gold, by_ref, compared, records)
     data = None

@@ -90,11 +90,10 @@ class PairModel:
         `embed` gives sentence vectors (default: the packaged MiniLM); callers that hold stored
         vectors pass a lookup so no sentence is embedded twice."""
         out = np.zeros(len(pairs), dtype=np.float64)
-        scored = [i for i, (a, b) in enumerate(pairs) if _states(a) and _states(b)]
+        scored, asked = _stated(pairs)
         if scored and self.cosine_weight:
             if embed is None:
                 from ..embed import embed
-            asked = [(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored]
             texts = list(dict.fromkeys(t for pair in asked for t in pair))
             vectors = dict(zip(texts, embed(texts)))
             out[scored] = [float(vectors[a] @ vectors[b]) for a, b in asked]
@@ -106,14 +105,20 @@ class PairModel:
         The calibrated score adds the cosine of the pair's sentence vectors: given in `cosines`,
         or computed with `embed` (see `cosines`)."""
         probs = np.zeros(len(pairs), dtype=np.float64)
-        scored = [i for i, (a, b) in enumerate(pairs) if _states(a) and _states(b)]
+        scored, asked = _stated(pairs)
         if scored:
-            raw = self.logits([(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored])
+            raw = self.logits(asked)
             if self.cosine_weight:
                 cos = self.cosines(pairs, embed) if cosines is None else np.asarray(cosines, dtype=np.float64)
                 raw = raw + self.cosine_weight * cos[scored]
             probs[scored] = 1.0 / (1.0 + np.exp(-np.clip(self.scale * raw + self.bias, -40, 40)))
         return probs
+
+
+def _stated(pairs: Sequence[tuple[str, str]]) -> tuple[list[int], list[tuple[str, str]]]:
+    """Positions of the pairs whose two texts both state something, and those pairs stripped."""
+    scored = [i for i, (a, b) in enumerate(pairs) if _states(a) and _states(b)]
+    return scored, [(pairs[i][0].strip(), pairs[i][1].strip()) for i in scored]
 
 
 def _states(text: str) -> bool:
