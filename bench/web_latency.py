@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400, help="requests per page")
+    parser.add_argument("--only", default="", help="measure only the pages whose name holds this text (e.g. search)")
     args = parser.parse_args()
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
@@ -217,6 +218,8 @@ def main() -> None:
         load(url, ["/"], 4, 20)  # warm-up
         print(f"{'page':34} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7}")
         for name, paths in pages.items():
+            if args.only not in name:
+                continue
             t = time.time()
             times = sorted(load(url, paths, args.clients, args.requests))
             rate = len(times) / (time.time() - t)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import typing
+import uuid
 import zlib
 from typing import Any, Iterable, Sequence
 
 from ..records import Copy, Entity
+from ..text import RUN
+from .bm25 import PostingCache, Postings, top_passages
 
 if typing.TYPE_CHECKING:  # pragma: no cover
     from . import Store
@@ -81,6 +84,7 @@ class WebQueries:
                        / (tf.tf + 1.2 * (0.25 + 0.75 * p.len / st.avgdl))
                 FROM tf JOIN df USING (term) JOIN search_passages p USING (pid) CROSS JOIN st ORDER BY tf.term""")
             self._store.set_state("web_index", fingerprint)
+            self._store.set_state("search_build", uuid.uuid4().hex)  # names this build's postings in caches
         return True
 
     def story_listing(self, *, q: str | None = None, source: str | None = None, entity: str | None = None,
@@ -154,23 +158,49 @@ class WebQueries:
         return self._store.get(Entity, "id IN (SELECT entity_id FROM web_entity_articles WHERE article_id IN (SELECT unnest(?)))",
                         [list(article_ids)], order="name, id")
 
-    def search_bm25(self, query: str, kinds: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
-        """Passages ranked by BM25 (k1=1.2, b=0.75) for the words of `query`."""
-        terms = [r[0] for r in self._db.execute(f"SELECT DISTINCT unnest({_WEB_TERMS.format('?')})", [query]).fetchall()]
+    def search_bm25(self, query: str, kinds: Sequence[str] | None = None, limit: int = 20,
+                    cache: PostingCache | None = None) -> list[dict[str, Any]]:
+        """Passages of `kinds` (None: every kind) ranked by BM25 (k1=1.2, b=0.75) for the words
+        of `query`. With a `cache` (the web app keeps one), the postings of terms searched
+        before are not read again until the index is rebuilt."""
+        terms = self.query_terms(query)
         if not terms:
             return []
-        # the terms as a literal list of parameters: a filter DuckDB pushes into the sorted scan
-        sql = f"""
-        WITH sc AS (SELECT pid, sum(weight) AS score FROM search_terms
-                    WHERE term IN ({", ".join("?" * len(terms))}) AND kind IN (SELECT unnest(?))
-                    GROUP BY pid ORDER BY score DESC, pid LIMIT ?)
-        SELECT {_WEB_PASSAGE}, sc.score FROM sc JOIN search_passages p USING (pid) ORDER BY sc.score DESC, p.pid"""
-        return _web_hits(self._db.execute(sql, terms + [list(kinds), limit]).fetchall())
+        only = None if kinds is None else tuple(sorted(set(kinds)))
+        index = self._store.get_state("search_build")  # in the key: a rebuilt index has other postings
+
+        def load(term: str) -> Postings:
+            if only is None:  # no kind filter: half the time of one for a common word
+                got = self._db.execute("SELECT pid, weight FROM search_terms WHERE term = ?", [term])
+            else:
+                got = self._db.execute("SELECT pid, weight FROM search_terms WHERE term = ? AND kind IN (SELECT unnest(?))",
+                                       [term, list(only)])
+            arrays = got.fetchnumpy()
+            return arrays["pid"], arrays["weight"]
+
+        postings = [cache.get_or_build((index, term, only), lambda t=term: load(t)) if cache else load(term)
+                    for term in terms]
+        ranked = top_passages(postings, limit)
+        if not ranked:
+            return []
+        rows = {r[0]: r for r in self._db.execute(f"SELECT {_WEB_PASSAGE} FROM {_WEB_HIT_FROM}"
+                                                  " WHERE p.pid IN (SELECT unnest(?))", [[p for p, _ in ranked]]).fetchall()}
+        return _web_hits([rows[pid] + (score,) for pid, score in ranked if pid in rows])
+
+    def query_terms(self, query: str) -> list[str]:
+        """The distinct search terms of `query`, cut as the index cuts passages. RE2's Unicode
+        classes cost DuckDB about 5 ms to compile per query, and on ASCII text Python's
+        `[^\\W_]+` and `lower()` cut exactly alike, so only other text goes through DuckDB."""
+        if query.isascii():
+            return list(dict.fromkeys(t for t in RUN.findall(query.lower()) if len(t) > 1 or t.isdigit()))
+        return [r[0] for r in self._db.execute(f"SELECT DISTINCT unnest({_WEB_TERMS.format('?')})", [query]).fetchall()]
 
     def search_vectors(self, vector: Sequence[float], kinds: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
         """Passages ranked by cosine similarity of their stored unit vectors to `vector`."""
-        sql = (f"SELECT {_WEB_PASSAGE}, array_inner_product(v.vec, ?::FLOAT[384]) AS score FROM search_vectors v"
-               " JOIN search_passages p USING (pid) WHERE p.kind IN (SELECT unnest(?)) ORDER BY score DESC, p.pid LIMIT ?")
+        sql = f"""
+        WITH top AS (SELECT pid, array_inner_product(v.vec, ?::FLOAT[384]) AS score FROM search_vectors v
+                     JOIN search_passages p USING (pid) WHERE p.kind IN (SELECT unnest(?)) ORDER BY score DESC, pid LIMIT ?)
+        SELECT {_WEB_PASSAGE}, top.score FROM top JOIN {_WEB_HIT_FROM} USING (pid) ORDER BY top.score DESC, p.pid"""
         return _web_hits(self._db.execute(sql, [list(map(float, vector)), list(kinds), limit]).fetchall())
 
     def passages_to_embed(self, limit: int, kinds: Sequence[str]) -> list[tuple[int, str]]:
@@ -251,10 +281,14 @@ class WebQueries:
 # -- helpers of the web app queries above ---------------------------------------------------------
 
 # the term splitter shared by the index and its queries (RE2 inside DuckDB, so both cut alike)
-_WEB_TERMS = "list_filter(regexp_extract_all(lower({}), '[\\p{{L}}\\p{{N}}]+'), lambda t: length(t) > 1 OR regexp_matches(t, '^[0-9]$'))"
+# (a final sigma is folded to sigma, as DuckDB lowers a capital sigma to σ wherever it stands)
+_WEB_TERMS = ("list_filter(regexp_extract_all(replace(lower({}), 'ς', 'σ'), '[\\p{{L}}\\p{{N}}]+'),"
+              " lambda t: length(t) > 1 OR regexp_matches(t, '^[0-9]$'))")
 _WEB_DOC = "text || ' ' || coalesce(label, '')"
-_WEB_PASSAGE = 'p.pid, p.kind, p.article_id, p.story_id, p.ref_id, p.start, p."end", p.label, p.text'
-_INDEX_LAYOUT = 2  # bumped when the search tables' columns change: stores built before rebuild them
+_WEB_PASSAGE = ('p.pid, p.kind, p.article_id, p.story_id, p.ref_id, p.start, p."end", p.label, p.text,'
+                ' a.title, a.source, a.published')
+_WEB_HIT_FROM = "search_passages p LEFT JOIN articles a ON a.id = p.article_id"  # a hit shows its article's title
+_INDEX_LAYOUT = 3  # bumped when the search tables' columns or the term splitter change: stores built before rebuild them
 _WEB_TABLES = (
     "CREATE TABLE IF NOT EXISTS web_story_members (story_id VARCHAR, article_id VARCHAR)",
     "CREATE TABLE IF NOT EXISTS web_entity_articles (entity_id VARCHAR, article_id VARCHAR)",
@@ -274,5 +308,6 @@ def _page_key(story_id: str, page: int) -> str:
 
 
 def _web_hits(rows: list[tuple]) -> list[dict[str, Any]]:
-    keys = ("pid", "kind", "article_id", "story_id", "ref_id", "start", "end", "label", "text", "score")
+    keys = ("pid", "kind", "article_id", "story_id", "ref_id", "start", "end", "label", "text", "article_title",
+            "source", "published", "score")
     return [dict(zip(keys, r)) for r in rows]

@@ -115,7 +115,7 @@ def create_app(db_path: str | Path, *, max_upload_bytes: int = MAX_UPLOAD_BYTES,
 
     def search(q: str, mode: str, kind: str) -> dict:
         index.prepare(mode, kind)  # may write vectors: before this request holds a cursor
-        with gate.reading() as store:
+        with index.slots, gate.reading() as store:
             return data.search(store, index, q, mode=mode, kind=kind)
 
     def render_page(view: str, v: Any, title: str, status: int = 200, **extra: Any) -> HTMLResponse:

@@ -7,6 +7,7 @@ that both the HTML page and the `/api/...` endpoint serve.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -14,6 +15,7 @@ from ..present import views
 from ..present.export import article_dict
 from ..records import Event, Figure, Quote, Sentence, Story, as_dict
 from ..store import Store
+from ..store.bm25 import PostingCache
 from ..text import sentence_spans
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -100,6 +102,10 @@ class Index:
         self.writer = writer
         self._embedding: threading.Thread | None = None
         self.error: str | None = None
+        self.postings = PostingCache()  # common words' postings, read once per index build
+        # searches computed at once: more than the cores slow each other (DuckDB's threads and
+        # the interpreter's lock), so twenty new queries at once finish sooner taken a few at a time
+        self.slots = threading.BoundedSemaphore(os.cpu_count() or 2)
 
     def refresh(self, store: Store, force: bool = False) -> bool:
         """Rebuild the search tables if stale; `store` must be a writing cursor."""
@@ -169,21 +175,19 @@ def search(store: Store, index: Index, q: str, *, mode: str = "bm25", kind: str 
         if have < total:
             result["note"] = f"semantic index is being built: {have} of {total} passages embedded so far"
     else:
-        hits = store.web.search_bm25(q, kinds, limit * 2)
-    meta = {r["id"]: r for r in store.web.article_rows(sorted({h["article_id"] for h in hits if h["article_id"]}),
-                                                   limit=1000)[1]}
+        hits = store.web.search_bm25(q, None if kind not in KINDS else kinds, limit * 2,
+                                     cache=index.postings if index else None)
     seen: set[tuple[str, str]] = set()
     for h in hits:
         key = (h["kind"], h["article_id"] if h["kind"] == "article" else h["ref_id"])
         if key in seen:
             continue
         seen.add(key)
-        a = meta.get(h["article_id"]) or {}
         result["results"].append({
             "kind": h["kind"], "score": round(float(h["score"]), 4), "text": h["text"], "label": h["label"],
             "article_id": h["article_id"], "story_id": h["story_id"], "ref_id": h["ref_id"],
-            "start": h["start"], "end": h["end"], "article_title": a.get("title"), "source": a.get("source"),
-            "published": a.get("published"), "spans": views.match_spans(h["text"], q) if mode == "bm25" else [],
+            "start": h["start"], "end": h["end"], "article_title": h["article_title"], "source": h["source"],
+            "published": h["published"], "spans": views.match_spans(h["text"], q) if mode == "bm25" else [],
         })
         if len(result["results"]) >= limit:
             break

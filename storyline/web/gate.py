@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import threading
 import typing
-from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..cache import BoundedCache
 from ..store import Store, StoreError
 
 LOCK_WAIT_SECONDS = 30.0  # how long a switch to writing waits for other processes' readers to finish
@@ -110,45 +110,10 @@ def _open(path: str, read_only: bool) -> Store:
     return Store(path, read_only=read_only, wait=LOCK_WAIT_SECONDS)
 
 
-class PageCache:
+class PageCache(BoundedCache):
     """The last `size` pages built, by (store generation, page key): a story page reads five
     tables and renders hundreds of citations, while the store changes only when something is
     written, so repeated views of a page cost a dictionary lookup."""
 
     def __init__(self, size: int = 128) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple, typing.Any] = OrderedDict()
-        self._building: dict[tuple, threading.Event] = {}
-        self._lock = threading.Lock()
-
-    def get_or_build(self, key: tuple, build: "typing.Callable[[], typing.Any]",
-                     still_valid: "typing.Callable[[], bool]") -> typing.Any:
-        """The value for `key`, built once: requests that arrive while it is being built wait
-        for that build instead of starting their own (twenty clients opening one page at once
-        would otherwise build it twenty times, each slowed by the others)."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-            flight = self._building.get(key)
-            owner = flight is None
-            if owner:
-                flight = self._building[key] = threading.Event()
-        if not owner:
-            flight.wait()
-            with self._lock:
-                if key in self._items:
-                    return self._items[key]
-            return build()  # the build failed or was not kept: do it here
-        try:
-            value = build()
-            if still_valid():
-                with self._lock:
-                    self._items[key] = value
-                    while len(self._items) > self.size:
-                        self._items.popitem(last=False)
-            return value
-        finally:
-            with self._lock:
-                del self._building[key]
-            flight.set()
+        super().__init__(size)
