@@ -100,11 +100,17 @@ def story_features(items: Sequence[tuple[Article, set[str], str]]) -> list:
     return batch_features([a for a, _, _ in items], embedder, entities={a.id: names for a, names, _ in items})
 
 
-def compare_stories(records: Sequence) -> list[Story]:
-    """`compare_story` over a batch of `StoryRecords`; a pure map step over stories."""
+def compare_stories(records: Sequence) -> list[tuple[Story, bytes]]:
+    """`compare_story` over a batch of `StoryRecords`; a pure map step over stories. With each
+    story come the same-claim scores it asked for, which its next comparison starts from."""
     from .compare import compare_story
+    from .compare.pairs import LogitMemo, default_model
 
-    return [compare_story(r) for r in records]
+    out = []
+    for r in records:
+        memo = LogitMemo(r.pair_logits, default_model().identity)
+        out.append((compare_story(r, memo=memo), memo.to_bytes()))
+    return out
 
 
 def link_speakers(quotes: Iterable[Quote], index) -> list[Quote]:

@@ -276,7 +276,7 @@ def _to_multilingual(run: StageRun, index):
     return index.respaced(vectors, map_steps.MULTILINGUAL)
 
 
-def story_records(store: Store, story: Story):
+def story_records(store: Store, story: Story, pair_logits: bytes = b""):
     from .compare import StoryRecords
 
     ids = list(story.article_ids)
@@ -284,13 +284,14 @@ def story_records(store: Store, story: Story):
         story=story, articles=store.articles(ids), sentences=store.for_articles(Sentence, ids),
         quotes=store.for_articles(Quote, ids), figures=store.for_articles(Figure, ids),
         events=store.for_articles(Event, ids), copies=store.for_articles(Copy, ids),
-        mentions=store.for_articles(EntityMention, ids))
+        mentions=store.for_articles(EntityMention, ids), pair_logits=pair_logits)
 
 
 @stage(COMPARE, reads=("Story", "Article", "Sentence", "Quote", "Figure", "Event", "Copy", "EntityMention"),
        writes=("Story",), unit="story", batch=map_steps.compare_stories)
 def compare(run: StageRun) -> None:
-    """Compare the stories new articles joined; the others keep their stored results."""
+    """Compare the stories new articles joined; the others keep their stored results. Each
+    story's same-claim scores are stored with it, so comparing it again scores only new pairs."""
     from .stories import StoryIndex
 
     store = run.store
@@ -305,16 +306,21 @@ def compare(run: StageRun) -> None:
     gone = stored - {s.id for s in current}
     todo = sorted((s for s in current if s.id in pending or s.id not in stored), key=lambda s: (-len(s.article_ids), s.id))
     if gone:
-        store.delete_keys(Story, [(i,) for i in sorted(gone)])
+        with store.batch():
+            store.delete_keys(Story, [(i,) for i in sorted(gone)])
+            store.put_pair_logits([], gone=sorted(gone))
     finished = 0
     for group in _chunks(todo, STORIES_LOADED):
-        records = [story_records(store, s) for s in group]
-        for batch, compared, failed in run.map(COMPARE, records, COMPARE_CHUNK, map_steps.story_key):
+        known = store.pair_logits([s.id for s in group])
+        records = [story_records(store, s, known.get(s.id, b"")) for s in group]
+        for batch, results, failed in run.map(COMPARE, records, COMPARE_CHUNK, map_steps.story_key):
             bad = {f.subject for f in failed}
+            compared = [story for story, _ in results]
             pending -= {s.id for s in compared}
             with store.batch():
                 # a story that failed keeps its members (and is compared again next run)
                 store.put(compared + [r.story for r in batch if r.story.id in bad])
+                store.put_pair_logits([(story.id, logits) for story, logits in results])
                 store.set_state(PENDING_STATE, sorted(pending))
                 run.settle(COMPARE, "story", [s.id for s in compared], failed)
             finished += len(batch)

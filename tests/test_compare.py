@@ -567,3 +567,51 @@ def test_only_sentences_near_a_shared_claim_of_another_article_have_their_clause
     parents = clause_parents(units, vectors, [[0, 1], [2], [3]], ClaimParams(clause_parent=0.4))
     assert [units[i].article_id for i in parents] == ["a", "b", "c"]
     assert clause_parents(units, vectors, [[0], [1], [2], [3]], ClaimParams()) == []  # nothing shared yet
+
+
+def _without_article(record: StoryRecords, article_id: str) -> StoryRecords:
+    from dataclasses import replace
+
+    keep = lambda items: [x for x in items if getattr(x, "article_id", None) != article_id]  # noqa: E731
+    return replace(record, story=replace(record.story, article_ids=[i for i in record.story.article_ids if i != article_id]),
+                   articles=[a for a in record.articles if a.id != article_id], sentences=keep(record.sentences),
+                   quotes=keep(record.quotes), figures=keep(record.figures), events=keep(record.events),
+                   mentions=keep(record.mentions),
+                   copies=[c for c in record.copies if article_id not in (c.article_id, c.of_article_id)])
+
+
+def test_a_story_compared_again_from_its_stored_scores_runs_the_model_only_on_new_pairs(seeds, monkeypatch):
+    """What an incremental run does when an article joins a story: the scores stored by the
+    story's last comparison answer the old pairs, and the result is the fresh comparison's."""
+    from dataclasses import replace
+
+    from storyline.compare.pairs import LogitMemo, PairModel, default_model
+
+    record, fresh, _ = seeds
+    model = default_model()
+    scored: list[int] = []
+    real = PairModel.logits
+    monkeypatch.setattr(PairModel, "logits", lambda self, pairs: scored.append(len(pairs)) or real(self, pairs))
+
+    before = LogitMemo(None, model.identity)
+    compare_story(_without_article(record, record.articles[-1].id), memo=before)
+    stored = before.to_bytes()
+    assert stored[:len(model.identity)] == model.identity and len(before.asked) > 10
+
+    scored.clear()
+    again = LogitMemo(stored, model.identity)
+    story = compare_story(replace(record, pair_logits=stored), memo=again)
+    with_memo = sum(scored)
+    scored.clear()
+    compare_story(record)
+    without = sum(scored)
+    assert 0 < with_memo < without / 2  # the new article's pairs are scored, the old ones are not
+    # the int8 model quantizes each batch with that batch's own range, so a pair's score moves a
+    # little with the pairs it is batched with; the claims agree with a fresh comparison but for
+    # the few pairs near the threshold
+    claims = lambda s: {(c.text, tuple((v.article_id, v.start, v.end) for v in c.variants)) for c in s.claims}  # noqa: E731
+    assert len(claims(story) & claims(fresh)) >= 0.9 * len(claims(story) | claims(fresh))
+    # what it stores next is what this comparison asked, not the union of every run's pairs
+    assert set(LogitMemo(again.to_bytes(), model.identity).known) == set(again.asked)
+    # scores kept by another model are not used
+    assert LogitMemo(stored, b"other model!").known == {}

@@ -12,7 +12,7 @@ from typing import Sequence
 from ..records import Article, Copy, EntityMention, Event, Figure, Quote, Sentence, Story
 from .claims import ClaimParams, Judge, build_claims
 from .conflicts import claim_conflicts, settle_status
-from .pairs import judge
+from .pairs import LogitMemo, judge
 from .profile import profiles
 from .quotes import quote_groups
 from .summary import summarise
@@ -34,6 +34,7 @@ class StoryRecords:
     events: list[Event] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     mentions: list[EntityMention] = field(default_factory=list)
+    pair_logits: bytes = b""  # the same-claim scores its last comparison asked for (`LogitMemo`)
 
 
 def _cached(embed: Embed) -> Embed:
@@ -63,11 +64,13 @@ def compare_story(
     summary_size: int = 5,
     params: ClaimParams = ClaimParams(),
     judge_pairs: Judge | None = None,
+    memo: LogitMemo | None = None,
 ) -> Story:
     """The story with claims, conflicts, timeline, summary, quote groups and source profiles.
 
     `judge_pairs` decides whether two statements are one claim (default: the packaged
-    same-claim model); `embed` gives vectors for texts without a stored sentence vector."""
+    same-claim model, which answers the pairs `memo` knows without running); `embed` gives
+    vectors for texts without a stored sentence vector."""
     if embed is None:
         from ..embed import embed as default_embed
 
@@ -77,9 +80,9 @@ def compare_story(
     if judge_pairs is None:
         # places are compared after grouping, as canonical entities (conflicts.place_conflicts):
         # masking every place of a story would make unrelated sentences read alike
-        judge_pairs = lambda pairs: judge(pairs, same=params.same, embed=embed)  # noqa: E731
+        judge_pairs = lambda pairs: judge(pairs, same=params.same, embed=embed, memo=memo)  # noqa: E731
         # two renderings are one quote on a pair alone, so they need what starts a claim
-        quote_judge = lambda pairs: judge(pairs, same=params.seed, embed=embed)  # noqa: E731
+        quote_judge = lambda pairs: judge(pairs, same=params.seed, embed=embed, memo=memo)  # noqa: E731
     articles = {a.id: a for a in records.articles}
     ids = [a.id for a in records.articles]
     in_story = set(ids)

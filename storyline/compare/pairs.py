@@ -13,6 +13,7 @@ is `conflicting` (the same claim told with a different number, day or polarity).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -68,6 +69,12 @@ class PairModel:
         self._tokenizer.enable_truncation(int(calibration.get("max_tokens", 128)))
         self._tokenizer.enable_padding()
         self._lock = threading.Lock()  # an onnxruntime session is thread-safe, the tokenizer's settings are not
+        # what a remembered logit was computed by: the model's weights and settings
+        digest = hashlib.blake2b(files[2].read_bytes(), digest_size=8)
+        with open(files[0], "rb") as weights:
+            for block in iter(lambda: weights.read(1 << 20), b""):
+                digest.update(block)
+        self.identity = digest.digest()
 
     def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Raw scores, batched by length so each batch pads little."""
@@ -99,20 +106,75 @@ class PairModel:
             out[scored] = [float(vectors[a] @ vectors[b]) for a, b in asked]
         return out
 
-    def probabilities(self, pairs: Sequence[tuple[str, str]], embed=None, cosines: np.ndarray | None = None) -> np.ndarray:
+    def probabilities(self, pairs: Sequence[tuple[str, str]], embed=None, cosines: np.ndarray | None = None,
+                      memo: "LogitMemo | None" = None) -> np.ndarray:
         """P(same claim) per pair; a text of fewer than MIN_WORDS words gives 0 without a model call.
 
         The calibrated score adds the cosine of the pair's sentence vectors: given in `cosines`,
-        or computed with `embed` (see `cosines`)."""
+        or computed with `embed` (see `cosines`). With a `memo`, pairs it knows are not run
+        through the model again."""
         probs = np.zeros(len(pairs), dtype=np.float64)
         scored, asked = _stated(pairs)
         if scored:
-            raw = self.logits(asked)
+            raw = memo.logits(self, asked) if memo is not None else self.logits(asked)
             if self.cosine_weight:
                 cos = self.cosines(pairs, embed) if cosines is None else np.asarray(cosines, dtype=np.float64)
                 raw = raw + self.cosine_weight * cos[scored]
             probs[scored] = 1.0 / (1.0 + np.exp(-np.clip(self.scale * raw + self.bias, -40, 40)))
         return probs
+
+
+class LogitMemo:
+    """The model's raw scores of the pairs one story asked about, kept between runs.
+
+    A story that a new article joins is compared again, and nearly every pair it asks about
+    is one an earlier run already scored: the cross-encoder is most of the compare stage, so
+    re-scoring them is most of an incremental run's compare time. A memo starts from what the
+    story's last comparison stored (`known`, from `to_bytes`), answers those pairs without the
+    model, and records every pair asked this time, so what it stores next is exactly the pairs
+    the story asks about now (it never grows with pairs no longer asked). The stored form names
+    the model that computed the scores: a memo from another model is ignored."""
+
+    def __init__(self, known: bytes | None = None, identity: bytes | None = None) -> None:
+        self.known: dict[bytes, float] = {}
+        self.asked: dict[bytes, float] = {}
+        self.identity = identity
+        if known and identity is not None and known[:len(identity)] == identity:
+            body = known[len(identity):]
+            n = len(body) // (_KEY + 4)
+            keys = body[:n * _KEY]
+            values = np.frombuffer(body[n * _KEY:n * (_KEY + 4)], dtype="<f4")
+            self.known = {keys[i * _KEY:(i + 1) * _KEY]: float(values[i]) for i in range(n)}
+
+    def logits(self, model: PairModel, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        if self.identity is None:
+            self.identity = model.identity
+        keys = [_pair_key(a, b) for a, b in pairs]
+        out = np.zeros(len(pairs), dtype=np.float64)
+        todo = [i for i, k in enumerate(keys) if k not in self.known and k not in self.asked]
+        if todo:
+            for i, value in zip(todo, model.logits([pairs[i] for i in todo])):
+                self.asked[keys[i]] = float(np.float32(value))
+        for i, k in enumerate(keys):
+            value = self.asked.get(k)
+            if value is None:
+                value = self.asked[k] = self.known[k]
+            out[i] = value
+        return out
+
+    def to_bytes(self) -> bytes:
+        """The pairs asked about in this comparison and their scores, for the next one."""
+        if not self.asked or self.identity is None:
+            return b""
+        keys = list(self.asked)
+        return self.identity + b"".join(keys) + np.array([self.asked[k] for k in keys], dtype="<f4").tobytes()
+
+
+_KEY = 12  # bytes of a pair's digest: a collision among a story's pairs is out of reach
+
+
+def _pair_key(a: str, b: str) -> bytes:
+    return hashlib.blake2b(f"{a}\x1f{b}".encode("utf-8", "surrogatepass"), digest_size=_KEY).digest()
 
 
 def _stated(pairs: Sequence[tuple[str, str]]) -> tuple[list[int], list[tuple[str, str]]]:
@@ -188,25 +250,25 @@ class PairJudgement:
 
 
 def judge(pairs: Sequence[tuple[str, str]], model: PairModel | None = None, same: float = SAME,
-          places: Sequence[str] = (), embed=None) -> list[PairJudgement]:
+          places: Sequence[str] = (), embed=None, memo: LogitMemo | None = None) -> list[PairJudgement]:
     """Probability and relation of each pair.
 
     `same`: verified as one claim and no detail differs. `conflicting`: a detail (figure, date,
     place, negation) differs and, with those details set aside, the model judges the two the
     same claim. `different`: anything else, including texts too short to state anything.
     `places`: place names known to the caller (the story's place mentions); the model itself
-    knows none. `embed`: as for `PairModel.probabilities`.
+    knows none. `embed`, `memo`: as for `PairModel.probabilities`.
     """
     model = model or default_model()
     places = sorted(set(places), key=len, reverse=True)  # "New York City" is masked before "York"
     cosines = model.cosines(pairs, embed)
-    probs = model.probabilities(pairs, cosines=cosines)
+    probs = model.probabilities(pairs, cosines=cosines, memo=memo)
     details = [differing_detail(a, b, places) if _states(a) and _states(b) else None for a, b in pairs]
     ask = [i for i, d in enumerate(details) if d]
     # the statements with their details set aside keep their own sentences' cosine: the vectors
     # measure topic, the model reads the wording, and no sentence is embedded a second time
     neutral_probs = dict(zip(ask, model.probabilities(
-        [(neutral(pairs[i][0], places), neutral(pairs[i][1], places)) for i in ask], cosines=cosines[ask])))
+        [(neutral(pairs[i][0], places), neutral(pairs[i][1], places)) for i in ask], cosines=cosines[ask], memo=memo)))
     out = []
     for i, p in enumerate(probs):
         if details[i] and neutral_probs[i] >= same:

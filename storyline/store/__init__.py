@@ -196,6 +196,7 @@ class Store:
             "CREATE TABLE IF NOT EXISTS analysed (stage VARCHAR, article_id VARCHAR, PRIMARY KEY (stage, article_id))"
         )
         self._db.execute("CREATE TABLE IF NOT EXISTS signatures (article_id VARCHAR PRIMARY KEY, data BLOB)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS pair_logits (story_id VARCHAR PRIMARY KEY, data BLOB)")
         self._db.execute("INSERT OR IGNORE INTO state VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     @contextmanager
@@ -414,6 +415,21 @@ class Store:
         if rows:
             self._db.execute("INSERT OR REPLACE INTO signatures SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
                              [[r[0] for r in rows], [r[1] for r in rows]])
+
+    def put_pair_logits(self, rows: Sequence[tuple[str, bytes]], gone: Sequence[str] = ()) -> None:
+        """The same-claim scores each story's comparison asked for (`compare.pairs.LogitMemo`),
+        kept so its next comparison runs the model only on new pairs; `gone`: stories whose
+        scores are dropped."""
+        if gone:
+            self._db.execute("DELETE FROM pair_logits WHERE story_id IN (SELECT unnest(?))", [list(gone)])
+        if rows:
+            self._db.execute("INSERT OR REPLACE INTO pair_logits SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                             [[r[0] for r in rows], [r[1] for r in rows]])
+
+    def pair_logits(self, story_ids: Sequence[str]) -> dict[str, bytes]:
+        rows = self._db.execute("SELECT story_id, data FROM pair_logits WHERE story_id IN (SELECT unnest(?))",
+                                [list(story_ids)]).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def unsigned_ids(self) -> list[str]:
         """Articles the copies stage processed without keeping a signature (an older store)."""
