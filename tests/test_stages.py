@@ -135,12 +135,12 @@ def test_a_failing_story_keeps_its_members_and_is_compared_next_run(tmp_path, mo
     real = compare_module.compare_story
     failing: list[str] = []
 
-    def compare_or_fail(records):
+    def compare_or_fail(records, **options):
         if not failing:
             failing.append(records.story.id)
         if records.story.id == failing[0]:
             raise KeyError("no such claim")
-        return real(records)
+        return real(records, **options)
 
     monkeypatch.setattr(compare_module, "compare_story", compare_or_fail)
     first = pipeline.run(files, tmp_path / "out", db=db, workers=1)
