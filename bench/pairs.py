@@ -12,7 +12,7 @@ Held-out data the model never saw (train/pair_data.py makes the split):
   sentences of one subtopic in different documents sharing two or more annotated events (same)
   or none (different). AUC, and precision / recall at the threshold claims use
   (`ClaimParams.same`), against the cosine at the cut that gives the model's recall.
-Speed: pairs per second of the model on one core (onnxruntime, one thread, batches of 32).
+Speed: pairs per second of the model on one core (onnxruntime, one thread, each pair scored alone).
 """
 
 from __future__ import annotations

@@ -89,9 +89,12 @@ def test_claim_links_agree_with_gold(example):
         counts = claim_link_counts(story, [c for c in gold["claims"] if c["story"] == story_id], by_ref)
         tp, fp, fn = tp + counts[0], fp + counts[1], fn + counts[2]
     precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
-    # floors a little under bench/claims.py's figures at the default threshold (P 0.85, R 0.58): precision first
+    # floors a little under bench/claims.py's figures at the default threshold: precision first.
+    # Recall measured 0.491 (78 of 159) once each pair is scored alone, against 0.509 when pairs
+    # were scored in batches, which on the real held-out pairs scored worse (bench/pairs.py:
+    # ECB+ P 0.856 vs 0.882, STS-B news 0.814 vs 0.822); the floor follows the real data
     assert precision >= 0.8, (precision, tp, fp)
-    assert recall >= 0.5, (recall, tp, fn)
+    assert recall >= 0.47, (recall, tp, fn)
 
 
 def test_every_variant_points_at_its_own_wording(example):
@@ -606,11 +609,10 @@ def test_a_story_compared_again_from_its_stored_scores_runs_the_model_only_on_ne
     compare_story(record)
     without = sum(scored)
     assert 0 < with_memo < without / 2  # the new article's pairs are scored, the old ones are not
-    # the int8 model quantizes each batch with that batch's own range, so a pair's score moves a
-    # little with the pairs it is batched with; the claims agree with a fresh comparison but for
-    # the few pairs near the threshold
-    claims = lambda s: {(c.text, tuple((v.article_id, v.start, v.end) for v in c.variants)) for c in s.claims}  # noqa: E731
-    assert len(claims(story) & claims(fresh)) >= 0.9 * len(claims(story) | claims(fresh))
+    # each pair is scored alone, so a stored score is the score a fresh run gives
+    assert [(c.text, [(v.article_id, v.start, v.end) for v in c.variants], c.status) for c in story.claims] == \
+        [(c.text, [(v.article_id, v.start, v.end) for v in c.variants], c.status) for c in fresh.claims]
+    assert [(c.kind, c.about) for c in story.conflicts] == [(c.kind, c.about) for c in fresh.conflicts]
     # what it stores next is what this comparison asked, not the union of every run's pairs
     assert set(LogitMemo(again.to_bytes(), model.identity).known) == set(again.asked)
     # scores kept by another model are not used
