@@ -412,9 +412,7 @@ class Store:
 
     def put_signatures(self, rows: Sequence[tuple[str, bytes]]) -> None:
         """Copy-detection signatures of articles, kept so later runs need not re-read old texts."""
-        if rows:
-            self._db.execute("INSERT OR REPLACE INTO signatures SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
-                             [[r[0] for r in rows], [r[1] for r in rows]])
+        self._put_blobs("signatures", rows)
 
     def put_pair_logits(self, rows: Sequence[tuple[str, bytes]], gone: Sequence[str] = ()) -> None:
         """The same-claim scores each story's comparison asked for (`compare.pairs.LogitMemo`),
@@ -422,11 +420,16 @@ class Store:
         scores are dropped."""
         if gone:
             self._db.execute("DELETE FROM pair_logits WHERE story_id IN (SELECT unnest(?))", [list(gone)])
+        self._put_blobs("pair_logits", rows)
+
+    def _put_blobs(self, table: str, rows: Sequence[tuple[str, bytes]]) -> None:
+        """Insert or replace (key, blob) rows of one of the side tables of derived bytes."""
         if rows:
-            self._db.execute("INSERT OR REPLACE INTO pair_logits SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+            self._db.execute(f"INSERT OR REPLACE INTO {table} SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
                              [[r[0] for r in rows], [r[1] for r in rows]])
 
     def pair_logits(self, story_ids: Sequence[str]) -> dict[str, bytes]:
+        """The stored same-claim scores of `story_ids`, by story (stories without any absent)."""
         rows = self._db.execute("SELECT story_id, data FROM pair_logits WHERE story_id IN (SELECT unnest(?))",
                                 [list(story_ids)]).fetchall()
         return {r[0]: r[1] for r in rows}

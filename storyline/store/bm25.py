@@ -24,8 +24,8 @@ DEFAULT_BUDGET = 4_000_000  # postings held (16 bytes each: about 64 MB)
 class PostingCache(BoundedCache[Postings]):
     """The postings of recently searched terms, least recently used dropped first once more
     than `budget` postings are held; a term's postings asked for by many requests at once are
-    read once. Keys must name the index they were read from (the caller puts the index's
-    fingerprint in the key), so a rebuilt index is never served stale postings."""
+    read once. Keys must name the index build they were read from (`search_bm25` puts the
+    build's `search_build` token in the key), so a rebuilt index is never served stale postings."""
 
     def __init__(self, budget: int = DEFAULT_BUDGET) -> None:
         super().__init__(budget, weigh=lambda postings: len(postings[0]))

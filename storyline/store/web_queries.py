@@ -167,7 +167,6 @@ class WebQueries:
         if not terms:
             return []
         only = None if kinds is None else tuple(sorted(set(kinds)))
-        index = self._store.get_state("search_build")  # in the key: a rebuilt index has other postings
 
         def load(term: str) -> Postings:
             if only is None:  # no kind filter: half the time of one for a common word
@@ -178,8 +177,11 @@ class WebQueries:
             arrays = got.fetchnumpy()
             return arrays["pid"], arrays["weight"]
 
-        postings = [cache.get_or_build((index, term, only), lambda t=term: load(t)) if cache else load(term)
-                    for term in terms]
+        if cache is None:
+            postings = [load(term) for term in terms]
+        else:
+            build = self._store.get_state("search_build")  # in the key: a rebuilt index has other postings
+            postings = [cache.get_or_build((build, term, only), lambda t=term: load(t)) for term in terms]
         ranked = top_passages(postings, limit)
         if not ranked:
             return []

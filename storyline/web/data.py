@@ -7,10 +7,10 @@ that both the HTML page and the `/api/...` endpoint serve.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from typing import TYPE_CHECKING, Any, Iterator
 
+from ..engine import cpu_count
 from ..present import views
 from ..present.export import article_dict
 from ..records import Event, Figure, Quote, Sentence, Story, as_dict
@@ -105,7 +105,7 @@ class Index:
         self.postings = PostingCache()  # common words' postings, read once per index build
         # searches computed at once: more than the cores slow each other (DuckDB's threads and
         # the interpreter's lock), so twenty new queries at once finish sooner taken a few at a time
-        self.slots = threading.BoundedSemaphore(os.cpu_count() or 2)
+        self.slots = threading.BoundedSemaphore(cpu_count())
 
     def refresh(self, store: Store, force: bool = False) -> bool:
         """Rebuild the search tables if stale; `store` must be a writing cursor."""
