@@ -116,3 +116,75 @@ def test_names_only_one_foreign_article_has_are_dropped_from_its_features():
     kept = map_steps.shared_names(named, merged, {"de1"})
     assert kept["de1"] == {"e-mer"}
     assert kept["en2"] == {"e-lin"}  # English articles keep every name, as before
+
+
+# One fictional round of talks, told by two English outlets and one German one.
+TALKS_EN_1 = ("Negotiators from Valdoria and Merenia met in Geneva on Tuesday to discuss a ceasefire along the border. "
+              "Both delegations agreed that prisoners of war should be exchanged before the end of the month. "
+              "The government has wanted to join the trade bloc for more than a decade.")
+TALKS_EN_2 = ("Talks on a ceasefire along the disputed border began in Geneva on Tuesday between delegations of "
+              "Valdoria and Merenia. An exchange of prisoners of war before the month is out was agreed by both sides. "
+              "Farmers near the frontier complained that the fighting had ruined this year's harvest.")
+TALKS_DE = ("Unterhändler aus Valdoria und Merenia haben sich am Dienstag in Genf getroffen, um über eine Waffenruhe "
+            "an der Grenze zu beraten. Beide Delegationen vereinbarten, die Kriegsgefangenen noch vor Ende des Monats "
+            "auszutauschen. In der Hauptstadt soll im Herbst ein neues Krankenhaus eröffnet werden, teilte das "
+            "Gesundheitsministerium mit.")
+
+
+def _talks_story(params=None):
+    from storyline.compare import ClaimParams, StoryRecords, compare_story
+    from storyline.map_steps import extract_articles
+    from storyline.records import Story
+
+    articles = [art("en1", "Ceasefire talks in Geneva", TALKS_EN_1, "en"),
+                art("en2", "Border talks begin", TALKS_EN_2, "en"),
+                art("de1", "Waffenruhe: Gespräche in Genf", TALKS_DE, "de")]
+    extracts = extract_articles(articles)
+    records = StoryRecords(Story("s", "t", [a.id for a in articles]), articles,
+                           sentences=[s for x in extracts for s in x.sentences],
+                           quotes=[q for x in extracts for q in x.quotes],
+                           figures=[f for x in extracts for f in x.figures],
+                           events=[e for x in extracts for e in x.events],
+                           mentions=[m for x in extracts for m in x.mentions])
+    return compare_story(records, params=params or ClaimParams())
+
+
+def _claim_holding(story, words: str):
+    return next(c for c in story.claims if any(words in v.text for v in c.variants))
+
+
+def test_a_german_telling_joins_the_english_claim_and_its_own_news_stays_apart():
+    story = _talks_story()
+    talks = _claim_holding(story, "Waffenruhe")
+    assert set(talks.article_ids) == {"en1", "en2", "de1"}, [v.text for v in talks.variants]
+    assert talks.status == "corroborated" and talks.sources == 3
+    assert talks.confidence < 0.65  # a cross-language pair joins at the measured threshold, below the seed
+    hospital = _claim_holding(story, "Krankenhaus")
+    assert hospital.article_ids == ["de1"] and hospital.status == "single-source"
+    for claim in story.claims:
+        assert len(claim.article_ids) == len(set(claim.article_ids))
+        assert not any("harvest" in v.text for v in claim.variants) or claim.article_ids == ["en2"]
+
+
+def test_without_the_multilingual_judge_the_german_telling_stands_alone():
+    from storyline.compare import ClaimParams
+
+    story = _talks_story(ClaimParams(across_languages=False))
+    assert _claim_holding(story, "Waffenruhe").article_ids == ["de1"]
+    assert set(_claim_holding(story, "Geneva").article_ids) == {"en1", "en2"}
+
+
+def test_an_english_story_compares_without_loading_the_multilingual_model(monkeypatch):
+    from storyline.compare import StoryRecords, compare_story
+    from storyline.map_steps import extract_articles
+    from storyline.records import Story
+
+    def refuse():
+        raise AssertionError("the multilingual model was loaded for an English story")
+
+    monkeypatch.setattr(multilingual, "default_multilingual", refuse)
+    articles = [art("en1", "Ceasefire talks", TALKS_EN_1, "en"), art("en2", "Border talks", TALKS_EN_2, None)]
+    extracts = extract_articles(articles)
+    story = compare_story(StoryRecords(Story("s", "t", ["en1", "en2"]), articles,
+                                       sentences=[s for x in extracts for s in x.sentences]))
+    assert set(_claim_holding(story, "Geneva").article_ids) == {"en1", "en2"}

@@ -65,12 +65,15 @@ def compare_story(
     params: ClaimParams = ClaimParams(),
     judge_pairs: Judge | None = None,
     memo: LogitMemo | None = None,
+    embed_multilingual: Embed | None = None,
 ) -> Story:
     """The story with claims, conflicts, timeline, summary, quote groups and source profiles.
 
     `judge_pairs` decides whether two statements are one claim (default: the packaged
     same-claim model, which answers the pairs `memo` knows without running); `embed` gives
-    vectors for texts without a stored sentence vector."""
+    vectors for texts without a stored sentence vector; `embed_multilingual` gives the
+    cross-language vectors of a story whose articles are not all English (default: the packaged
+    multilingual-e5, loaded only then)."""
     if embed is None:
         from ..embed import embed as default_embed
 
@@ -91,7 +94,9 @@ def compare_story(
     units = story_units(records.articles, records.sentences, records.quotes, records.figures)
     vectors = unit_vectors(units, embed)
     embed.memo.update((u.text, v) for u, v in zip(units, vectors) if u.vector is not None)  # stored: never re-embedded
-    claims = build_claims(records.story.id, units, vectors, independence, params, judge_pairs, embed)
+    claims = build_claims(records.story.id, units, vectors, independence, params, judge_pairs, embed,
+                          languages={a.id: a.language for a in records.articles},
+                          encode_multilingual=embed_multilingual)
     conflicts = claim_conflicts(claims, records.figures, records.events, records.mentions, articles, embed)
     settle_status(claims, conflicts, independence)
     statements: dict[str, int] = {}

@@ -1,0 +1,114 @@
+"""Claims across languages: statement pairs that the English same-claim model cannot read.
+
+The cross-encoder of `pairs.py` was trained on English pairs; it scores a German sentence
+against its English translation as different. Such pairs (and pairs within one language other
+than English) are proposed and judged instead from multilingual-e5 vectors
+(`storyline.multilingual`, centred): the probability of one claim is a logistic function of
+their cosine, fitted on MEANTIME's human translations aligned by sentence against the other
+sentences of the same article (`train/cross_language.py`, fixed split by document). The
+calibration lives in `models/cross_language/calibration.json`: the logistic, the candidate
+cosine, and the join probability, set where 90% of the fit half's pairs are right. That is
+below `ClaimParams.seed`, so a cross-language pair joins a claim that a stronger pair started
+(an English pair, or two close German ones) but starts one only at the seed.
+
+These pairs never come out "conflicting": the detail checks (figures, negation) read English
+words and number formats ("15.000 millones" is fifteen billion), so a cross-language pair is
+"same" or "different"; conflicts inside the claim still come from its same-language pairs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..multilingual import ENGLISH
+from .pairs import PairJudgement
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "models" / "cross_language" / "calibration.json"
+
+
+@dataclass(frozen=True)
+class CrossCalibration:
+    scale: float
+    bias: float
+    candidate: float  # centred e5 cosine from which a pair is worth judging
+    join: float  # probability from which a pair is one claim (90% of such pairs right on the fit half)
+
+    def probability(self, cosine: float) -> float:
+        return 1.0 / (1.0 + math.exp(-(self.scale * cosine + self.bias)))
+
+
+@cache
+def load_calibration(path: Path = CALIBRATION) -> CrossCalibration:
+    data = json.loads(path.read_text())
+    return CrossCalibration(float(data["scale"]), float(data["bias"]), float(data["candidate"]), float(data["join"]))
+
+
+class CrossLanguage:
+    """Proposes and judges the unit pairs of a story that involve a language other than English.
+
+    Units are the claim builder's list (it may grow with clauses); vectors are embedded on first
+    use, once per unit."""
+
+    def __init__(self, units: Sequence, language_of: Mapping[str, str | None], encode: Encode,
+                 calibration: CrossCalibration | None = None) -> None:
+        self.units = units
+        self.language_of = language_of
+        self.encode = encode
+        self.calibration = calibration or load_calibration()
+        self._vectors: dict[int, np.ndarray] = {}
+
+    def language(self, i: int) -> str | None:
+        return self.language_of.get(self.units[i].article_id)
+
+    def involved(self, i: int, j: int) -> bool:
+        """True when the pair is not English on both sides: this judge's pair, not the cross-encoder's."""
+        a, b = self.language(i), self.language(j)
+        return not (a in ENGLISH and b in ENGLISH)
+
+    def vectors(self, indices: Sequence[int]) -> np.ndarray:
+        missing = [i for i in dict.fromkeys(indices) if i not in self._vectors]
+        if missing:
+            for i, vector in zip(missing, self.encode([self.units[i].text for i in missing])):
+                self._vectors[i] = vector
+        return np.vstack([self._vectors[i] for i in indices]) if indices else np.zeros((0, 384), np.float32)
+
+    def candidates(self, whole: Sequence[int], neighbours: int) -> list[tuple[int, int]]:
+        """Pairs of different articles, at least one side not English, above the candidate cosine:
+        each such unit's `neighbours` nearest units per other article."""
+        rows = [i for i in whole if self.language(i) not in ENGLISH]
+        if not rows:
+            return []
+        vectors = self.vectors(list(whole))
+        position = {u: n for n, u in enumerate(whole)}
+        article = np.array([self.units[i].article_id for i in whole])
+        sim = vectors[[position[i] for i in rows]] @ vectors.T
+        sim[np.array([self.units[i].article_id for i in rows])[:, None] == article[None, :]] = -1.0
+        kept: set[tuple[int, int]] = set()
+        for r, i in enumerate(rows):
+            best: dict[str, list[tuple[float, int]]] = {}
+            for c in np.flatnonzero(sim[r] >= self.calibration.candidate):
+                best.setdefault(article[c], []).append((float(sim[r, c]), whole[c]))
+            for found in best.values():
+                for _, j in sorted(found, reverse=True)[:neighbours]:
+                    kept.add((min(i, j), max(i, j)))
+        return sorted(kept)
+
+    def judge(self, pairs: Sequence[tuple[int, int]]) -> list[PairJudgement]:
+        if not pairs:
+            return []
+        left = self.vectors([i for i, _ in pairs])
+        right = self.vectors([j for _, j in pairs])
+        out = []
+        for cosine in (left * right).sum(axis=1):
+            p = self.calibration.probability(float(cosine))
+            out.append(PairJudgement(round(p, 6), "same" if p >= self.calibration.join else "different"))
+        return out
