@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Token
 
 from ..invariants import within
 from ..records import Article, Entity, EntityMention, Mention
+from .other_languages import calendar_words, capitalised_runs, exonyms, is_english, place_names
 from .names import (COUNTRY_VARIANTS, HEADLINE_VERBS, NOT_NAMES, PARTICLES, ROLE_HEADS, TITLE_WORDS, KeyUnion,
                     acronym_definitions, acronym_letters, cluster_people, content_initials, fold, is_acronym,
                     is_initial, name_key, normalize, person_parts, repeated_people, shorter_given, spells_acronym,
@@ -56,6 +57,8 @@ def entity_mentions(article: Article, doc: Doc) -> list[EntityMention]:
     """Named mentions of one article in text order, spans repaired, with roles and expansions."""
     text = article.text
     spans = [s for s in (_clean_span(doc, e.start, e.end, e.label_) for e in doc.ents if e.label_ in KEEP) if s]
+    if not is_english(article.language):
+        spans = _other_language_names(doc, spans, article.language)
     defined = acronym_definitions(text)
     for (a0, a1), (l0, l1) in defined.values():
         label = _label_at(spans, l0, l1)
@@ -80,6 +83,22 @@ def entity_mentions(article: Article, doc: Doc) -> list[EntityMention]:
         role = _role(doc, start, end) if label == "PERSON" else None
         out.append(EntityMention(article.id, start, end, name, label, role, expansion))
     return within(text, out)
+
+
+def _other_language_names(doc: Doc, spans: list[Span3], lang: str) -> list[Span3]:
+    """Name spans of an article in another language, repaired (`other_languages`): capitalised
+    runs only, no weekday or month, and a country or city a place whatever its label."""
+    calendar, places = calendar_words(lang), place_names()
+    out = []
+    for start, end, label in spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        for run in capitalised_runs(list(span) if span is not None else [], label, PARTICLES, lang):
+            a, b = run[0].idx, run[-1].idx + len(run[-1].text)
+            name = doc.text[a:b]
+            if name.lower() in calendar:
+                continue
+            out.append((a, b, "GPE" if normalize(name) in places else label))
+    return out
 
 
 def _clean_span(doc: Doc, i: int, j: int, label: str) -> Span3 | None:
@@ -376,7 +395,9 @@ def _entity(items: list[_Item], virtual: list[str]) -> Entity:
     else:
         pool = [s for s in surfaces if not is_acronym(s)] or list(surfaces)
     longer = -1 if etype not in ("GPE", "LOC") else 1  # "Savria", not "Federal Republic of Savria"
-    name = min(set(pool), key=lambda s: (-surfaces[s], longer * len(s.split()), longer * len(s), s))
+    foreign = exonyms()  # a place's name in another language gives way to its English name ("Moscow", not "Moskau")
+    name = min(set(pool), key=lambda s: (etype != "PERSON" and normalize(s) in foreign, -surfaces[s],
+                                         longer * len(s.split()), longer * len(s), s))
     roles: dict[str, str] = {}
     for it in items:
         if it.mention.role:

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from types import MappingProxyType
 
+from .other_languages import exonyms
+
 HONORIFICS = frozenset("mr mrs ms miss mx dr prof sir dame lord lady madam mme mlle herr frau rev".split())
 SUFFIXES = frozenset("jr sr ii iii iv phd".split())
 # lowercase words that belong to a surname ("Le Marrec", "van der Meer", "bin Tariq")
@@ -64,7 +66,7 @@ _HYPOCORISMS = {
 
 # the usual names of countries that are not spelled from one another (dotted forms fold first)
 _COUNTRIES = {
-    "united states": "us|usa|america|united states of america",
+    "united states": "us|usa|america|united states of america|eeuu|eua",
     "united kingdom": "uk|britain|great britain|united kingdom of great britain and northern ireland",
     "russia": "russian federation", "netherlands": "holland", "czech republic": "czechia",
     "myanmar": "burma", "turkey": "turkiye", "ivory coast": "cote d'ivoire|cote divoire",
@@ -157,7 +159,7 @@ def name_key(text: str, label: str) -> str:
     state, spelling and transliteration folds, and word order for multi-word names, since
     translations reorder them ("National Agency of Civil Protection")."""
     t = normalize(text)
-    t = COUNTRY_VARIANTS.get(t, t)
+    t = COUNTRY_VARIANTS.get(t) or COUNTRY_VARIANTS.get(exonyms().get(t, t), exonyms().get(t, t))
     if label == "GPE":
         m = _STATE_FORM.match(t)
         if m:
