@@ -1,11 +1,11 @@
 """End-to-end speed of `storyline run` on real articles, against its two heavy libraries alone.
 
-Usage: python bench/pipeline.py [--corpus polnear|ecbplus] [--articles 300] [--workers 2]
+Usage: python bench/pipeline.py [--corpus polnear|ecbplus|meantime|meantime-en] [--articles 300] [--workers 2]
                                 [--increment 0.1] [--skip-baseline] [--engine local|ray]
 
 On a fresh temporary store, `storyline.pipeline.run` (what the CLI's `run` calls) ingests and
-analyses --articles real articles (PolNeAR train texts, about 640 words each, or ECB+
-documents) and writes the export and the report; the seconds of every stage come from the run
+analyses --articles real articles (PolNeAR train texts, about 640 words each, ECB+
+documents, or MEANTIME's articles with their translations for the multilingual cost) and writes the export and the report; the seconds of every stage come from the run
 itself. Then --increment more articles (default 10%) are added to the same store and the run is
 timed again: the incremental cost. In the same bench, the raw baseline: spaCy's packaged small
 model parsing every text (`nlp.pipe`, one process) and the packaged MiniLM embedding every
@@ -18,7 +18,7 @@ Each part runs in a child process of its own, so its peak RSS (ru_maxrss, and th
 its pool workers) is its own. The articles are a fixed-seed sample, so repeated runs see the
 same texts; the machine may be shared, so times are upper bounds.
 
-Writes bench/out/pipeline-WORKERSw.json.
+Writes bench/out/pipeline-WORKERSw.json (-CORPUS added for another corpus than PolNeAR).
 """
 
 from __future__ import annotations
@@ -63,8 +63,25 @@ def ecbplus_articles() -> list[dict]:
     return [{"id": d["doc_id"], "title": d.get("title"), "text": d["text"], "source": f"ecb-{d['topic']}"} for d in docs]
 
 
+def meantime_articles(languages: tuple[str, ...]) -> list[dict]:
+    """MEANTIME's English articles and (for the multilingual cost) their es/it/nl translations."""
+    out = []
+    for lang in languages:
+        with open(SHARED / "meantime" / lang / "docs.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                d = json.loads(line)
+                out.append({"id": f"{lang}:{d['doc_id']}", "title": d.get("title"), "text": d["text"],
+                            "language": lang, "source": f"meantime-{lang}"})
+    return out
+
+
+CORPORA = {"polnear": polnear_articles, "ecbplus": ecbplus_articles,
+           "meantime": lambda: meantime_articles(("en", "es", "it", "nl")),
+           "meantime-en": lambda: meantime_articles(("en",))}
+
+
 def sample(corpus: str, n: int, extra: int) -> tuple[list[dict], list[dict]]:
-    docs = polnear_articles() if corpus == "polnear" else ecbplus_articles()
+    docs = CORPORA[corpus]()
     if n + extra > len(docs):
         raise SystemExit(f"{corpus} has {len(docs)} articles; asked for {n} + {extra}")
     chosen = random.Random(SEED).sample(docs, n + extra)
@@ -226,7 +243,8 @@ def report(results: dict) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", choices=("polnear", "ecbplus"), default="polnear")
+    ap.add_argument("--corpus", choices=tuple(CORPORA), default="polnear",
+                    help="meantime: 480 articles in en/es/it/nl (the multilingual path); meantime-en: its 120 English ones")
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--increment", type=float, default=0.1, help="share of articles added for the incremental run")
@@ -253,7 +271,8 @@ def main() -> None:
         results["storyline"] = child("run", args)
     report(results)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"pipeline-{args.workers}w.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    suffix = "" if args.corpus == "polnear" else f"-{args.corpus}"
+    (OUT / f"pipeline-{args.workers}w{suffix}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -81,25 +81,28 @@ class CrossLanguage:
                 self._vectors[i] = vector
         return np.vstack([self._vectors[i] for i in indices]) if indices else np.zeros((0, 384), np.float32)
 
-    def candidates(self, whole: Sequence[int], neighbours: int) -> list[tuple[int, int]]:
+    def candidates(self, whole: Sequence[int], neighbours: int, block: int = 512) -> list[tuple[int, int]]:
         """Pairs of different articles, at least one side not English, above the candidate cosine:
-        each such unit's `neighbours` nearest units per other article."""
+        each such unit's `neighbours` nearest units per other article. Rows are taken a block at a
+        time, so a large story never holds a full similarity matrix."""
         rows = [i for i in whole if self.language(i) not in ENGLISH]
         if not rows:
             return []
         vectors = self.vectors(list(whole))
         position = {u: n for n, u in enumerate(whole)}
         article = np.array([self.units[i].article_id for i in whole])
-        sim = vectors[[position[i] for i in rows]] @ vectors.T
-        sim[np.array([self.units[i].article_id for i in rows])[:, None] == article[None, :]] = -1.0
         kept: set[tuple[int, int]] = set()
-        for r, i in enumerate(rows):
-            best: dict[str, list[tuple[float, int]]] = {}
-            for c in np.flatnonzero(sim[r] >= self.calibration.candidate):
-                best.setdefault(article[c], []).append((float(sim[r, c]), whole[c]))
-            for found in best.values():
-                for _, j in sorted(found, reverse=True)[:neighbours]:
-                    kept.add((min(i, j), max(i, j)))
+        for begin in range(0, len(rows), block):
+            chunk = rows[begin:begin + block]
+            sim = vectors[[position[i] for i in chunk]] @ vectors.T
+            sim[np.array([self.units[i].article_id for i in chunk])[:, None] == article[None, :]] = -1.0
+            for r, i in enumerate(chunk):
+                best: dict[str, list[tuple[float, int]]] = {}
+                for c in np.flatnonzero(sim[r] >= self.calibration.candidate):
+                    best.setdefault(article[c], []).append((float(sim[r, c]), whole[c]))
+                for found in best.values():
+                    for _, j in sorted(found, reverse=True)[:neighbours]:
+                        kept.add((min(i, j), max(i, j)))
         return sorted(kept)
 
     def judge(self, pairs: Sequence[tuple[int, int]]) -> list[PairJudgement]:
