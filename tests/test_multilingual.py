@@ -188,3 +188,35 @@ def test_an_english_story_compares_without_loading_the_multilingual_model(monkey
     story = compare_story(StoryRecords(Story("s", "t", ["en1", "en2"]), articles,
                                        sentences=[s for x in extracts for s in x.sentences]))
     assert set(_claim_holding(story, "Geneva").article_ids) == {"en1", "en2"}
+
+
+def test_a_mixed_story_compared_again_reuses_its_stored_multilingual_vectors(monkeypatch):
+    from dataclasses import replace
+
+    from storyline.compare import StoryRecords
+    from storyline.compare.crosslingual import unpack_memo
+    from storyline.map_steps import extract_articles
+    from storyline.records import Story
+
+    articles = [art("en1", "Ceasefire talks in Geneva", TALKS_EN_1, "en"),
+                art("en2", "Border talks begin", TALKS_EN_2, "en"),
+                art("de1", "Waffenruhe: Gespräche in Genf", TALKS_DE, "de")]
+    extracts = extract_articles(articles)
+    records = StoryRecords(Story("s", "t", [a.id for a in articles]), articles,
+                           sentences=[s for x in extracts for s in x.sentences])
+    model = default_multilingual()
+    embedded: list[str] = []
+
+    class Counting:
+        def encode(self, texts):
+            embedded.extend(texts)
+            return model.encode(texts)
+
+    monkeypatch.setattr(multilingual, "default_multilingual", lambda: Counting())
+    (first, blob), = map_steps.compare_stories([records])
+    assert embedded and unpack_memo(blob)[1]  # the vectors are stored with the scores
+    count = len(embedded)
+    (again, blob_again), = map_steps.compare_stories([replace(records, pair_logits=blob)])
+    assert len(embedded) == count  # nothing embedded a second time
+    assert [(c.text, c.article_ids) for c in again.claims] == [(c.text, c.article_ids) for c in first.claims]
+    assert unpack_memo(blob_again)[1] == unpack_memo(blob)[1]

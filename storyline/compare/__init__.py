@@ -12,6 +12,7 @@ from typing import Sequence
 from ..records import Article, Copy, EntityMention, Event, Figure, Quote, Sentence, Story
 from .claims import ClaimParams, Judge, build_claims
 from .conflicts import claim_conflicts, settle_status
+from .crosslingual import VectorMemo
 from .pairs import LogitMemo, judge
 from .profile import profiles
 from .quotes import quote_groups
@@ -34,7 +35,9 @@ class StoryRecords:
     events: list[Event] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     mentions: list[EntityMention] = field(default_factory=list)
-    pair_logits: bytes = b""  # the same-claim scores its last comparison asked for (`LogitMemo`)
+    # what its last comparison computed: the same-claim scores it asked for and, for a story in
+    # several languages, its statements' multilingual vectors (`crosslingual.pack_memo`)
+    pair_logits: bytes = b""
 
 
 def _cached(embed: Embed) -> Embed:
@@ -57,6 +60,13 @@ def _cached(embed: Embed) -> Embed:
     return run
 
 
+def _default_multilingual(texts: Sequence[str]):
+    """The packaged multilingual-e5, loaded on the first call: only a story in several languages makes one."""
+    from ..multilingual import default_multilingual
+
+    return default_multilingual().encode(texts)
+
+
 def compare_story(
     records: StoryRecords,
     embed: Embed | None = None,
@@ -66,6 +76,7 @@ def compare_story(
     judge_pairs: Judge | None = None,
     memo: LogitMemo | None = None,
     embed_multilingual: Embed | None = None,
+    vector_memo: VectorMemo | None = None,
 ) -> Story:
     """The story with claims, conflicts, timeline, summary, quote groups and source profiles.
 
@@ -73,7 +84,7 @@ def compare_story(
     same-claim model, which answers the pairs `memo` knows without running); `embed` gives
     vectors for texts without a stored sentence vector; `embed_multilingual` gives the
     cross-language vectors of a story whose articles are not all English (default: the packaged
-    multilingual-e5, loaded only then)."""
+    multilingual-e5, loaded only then), answered from `vector_memo` where it knows the text."""
     if embed is None:
         from ..embed import embed as default_embed
 
@@ -94,9 +105,12 @@ def compare_story(
     units = story_units(records.articles, records.sentences, records.quotes, records.figures)
     vectors = unit_vectors(units, embed)
     embed.memo.update((u.text, v) for u, v in zip(units, vectors) if u.vector is not None)  # stored: never re-embedded
+    encode_multilingual = embed_multilingual or _default_multilingual
+    if vector_memo is not None:
+        encode_multilingual = vector_memo.wrap(encode_multilingual)
     claims = build_claims(records.story.id, units, vectors, independence, params, judge_pairs, embed,
                           languages={a.id: a.language for a in records.articles},
-                          encode_multilingual=embed_multilingual)
+                          encode_multilingual=encode_multilingual)
     conflicts = claim_conflicts(claims, records.figures, records.events, records.mentions, articles, embed)
     settle_status(claims, conflicts, independence)
     statements: dict[str, int] = {}

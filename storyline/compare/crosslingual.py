@@ -18,6 +18,7 @@ words and number formats ("15.000 millones" is fifteen billion), so a cross-lang
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..multilingual import ENGLISH
+from ..multilingual import DIMENSIONS, ENGLISH
 from .pairs import PairJudgement
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -115,3 +116,67 @@ class CrossLanguage:
             p = self.calibration.probability(float(cosine))
             out.append(PairJudgement(round(p, 6), "same" if p >= self.calibration.join else "different"))
         return out
+
+
+class VectorMemo:
+    """The multilingual vectors of one story's statements, kept between runs.
+
+    A mixed-language story that a new article joins is compared again, and e5 (about 40
+    sentences/s) would embed every statement of it again. The memo starts from what the last
+    comparison stored, embeds only texts it has not seen, and stores exactly the texts used this
+    time. Vectors are float16 under a 12-byte digest of the text; the stored form names the model
+    and centring that made them, so vectors of another model are ignored."""
+
+    def __init__(self, known: bytes = b"", identity: bytes = b"") -> None:
+        self.identity = identity
+        self.known: dict[bytes, np.ndarray] = {}
+        self.asked: dict[bytes, np.ndarray] = {}
+        if known and identity and known[:len(identity)] == identity:
+            body = known[len(identity):]
+            size = _KEY + DIMENSIONS * 2
+            for n in range(len(body) // size):
+                row = body[n * size:(n + 1) * size]
+                self.known[row[:_KEY]] = np.frombuffer(row[_KEY:], dtype="<f2").astype(np.float32)
+
+    def wrap(self, encode: Encode) -> Encode:
+        """`encode` answering from the memo, and recording what it answered."""
+        def run(texts: Sequence[str]) -> np.ndarray:
+            keys = [_text_key(t) for t in texts]
+            todo = [i for i, k in enumerate(keys) if k not in self.known and k not in self.asked]
+            if todo:
+                for i, vector in zip(todo, encode([texts[i] for i in todo])):
+                    self.asked[keys[i]] = np.asarray(vector, dtype="<f2").astype(np.float32)
+            rows = []
+            for k in keys:
+                if k not in self.asked:
+                    self.asked[k] = self.known[k]
+                rows.append(self.asked[k])
+            return np.vstack(rows) if rows else np.zeros((0, DIMENSIONS), np.float32)
+        return run
+
+    def to_bytes(self) -> bytes:
+        if not self.asked or not self.identity:
+            return b""
+        return self.identity + b"".join(k + v.astype("<f2").tobytes() for k, v in self.asked.items())
+
+
+_KEY = 12
+_PACKED = b"SLm2"  # a story memo holding same-claim scores and multilingual vectors
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=_KEY).digest()
+
+
+def pack_memo(logits: bytes, vectors: bytes) -> bytes:
+    """One stored blob per story: the same-claim scores alone, or both parts."""
+    if not vectors:
+        return logits
+    return _PACKED + len(logits).to_bytes(4, "little") + logits + vectors
+
+
+def unpack_memo(blob: bytes) -> tuple[bytes, bytes]:
+    if not blob.startswith(_PACKED):
+        return blob, b""
+    n = int.from_bytes(blob[4:8], "little")
+    return blob[8:8 + n], blob[8 + n:]
