@@ -74,7 +74,7 @@ def pairs_of(doc: dict[str, list[str]]):
 
 
 def cosines(articles: dict[str, dict[str, list[str]]], encode) -> dict[str, np.ndarray]:
-    """doc id -> (labels, cosines) arrays over `pairs_of`."""
+    """doc id -> (labels, cosines, pairs): the arrays over `pairs_of` and the pairs themselves."""
     out = {}
     for doc_id, doc in articles.items():
         vectors = {lang: encode(lines) for lang, lines in doc.items()}

@@ -12,7 +12,7 @@ from typing import Sequence
 from ..records import Article, Copy, EntityMention, Event, Figure, Quote, Sentence, Story
 from .claims import ClaimParams, Judge, build_claims
 from .conflicts import claim_conflicts, settle_status
-from .crosslingual import VectorMemo
+from .crosslingual import VectorMemo, default_encode
 from .pairs import LogitMemo, judge
 from .profile import profiles
 from .quotes import quote_groups
@@ -60,13 +60,6 @@ def _cached(embed: Embed) -> Embed:
     return run
 
 
-def _default_multilingual(texts: Sequence[str]):
-    """The packaged multilingual-e5, loaded on the first call: only a story in several languages makes one."""
-    from ..multilingual import default_multilingual
-
-    return default_multilingual().encode(texts)
-
-
 def compare_story(
     records: StoryRecords,
     embed: Embed | None = None,
@@ -105,7 +98,7 @@ def compare_story(
     units = story_units(records.articles, records.sentences, records.quotes, records.figures)
     vectors = unit_vectors(units, embed)
     embed.memo.update((u.text, v) for u, v in zip(units, vectors) if u.vector is not None)  # stored: never re-embedded
-    encode_multilingual = embed_multilingual or _default_multilingual
+    encode_multilingual = embed_multilingual or default_encode
     if vector_memo is not None:
         encode_multilingual = vector_memo.wrap(encode_multilingual)
     claims = build_claims(records.story.id, units, vectors, independence, params, judge_pairs, embed,

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..multilingual import needs_multilingual
 from ..records import Claim, Variant
-from .crosslingual import CrossLanguage, Encode
+from .crosslingual import CrossLanguage, Encode, default_encode
 from .pairs import PairJudgement, judge
 from .units import Unit, clauses, words
 
@@ -232,11 +232,7 @@ def build_claims(
     units = list(units)
     cross = None
     if params.across_languages and languages and needs_multilingual(languages.values()):
-        if encode_multilingual is None:
-            from ..multilingual import default_multilingual
-
-            encode_multilingual = default_multilingual().encode
-        cross = CrossLanguage(units, languages, encode_multilingual)
+        cross = CrossLanguage(units, languages, encode_multilingual or default_encode)
     cache = PairCache(units, judge_pairs, cross)
     groups = grow_claims(units, vectors, cache, params)
     if params.clauses and embed is not None:

@@ -47,6 +47,13 @@ class CrossCalibration:
         return 1.0 / (1.0 + math.exp(-(self.scale * cosine + self.bias)))
 
 
+def default_encode(texts: Sequence[str]) -> np.ndarray:
+    """The packaged multilingual-e5, loaded on the first call: only a story in several languages makes one."""
+    from ..multilingual import default_multilingual
+
+    return default_multilingual().encode(texts)
+
+
 @cache
 def load_calibration(path: Path = CALIBRATION) -> CrossCalibration:
     data = json.loads(path.read_text())
@@ -80,7 +87,7 @@ class CrossLanguage:
         if missing:
             for i, vector in zip(missing, self.encode([self.units[i].text for i in missing])):
                 self._vectors[i] = vector
-        return np.vstack([self._vectors[i] for i in indices]) if indices else np.zeros((0, 384), np.float32)
+        return np.vstack([self._vectors[i] for i in indices]) if indices else np.zeros((0, DIMENSIONS), np.float32)
 
     def candidates(self, whole: Sequence[int], neighbours: int, block: int = 512) -> list[tuple[int, int]]:
         """Pairs of different articles, at least one side not English, above the candidate cosine:

@@ -31,7 +31,8 @@ from spacy.tokens import Doc, Token
 
 from ..invariants import within
 from ..records import Article, Entity, EntityMention, Mention
-from .other_languages import calendar_words, capitalised_runs, exonyms, is_english, place_names
+from ..multilingual import ENGLISH
+from .other_languages import calendar_words, capitalised_runs, exonyms, place_names
 from .names import (COUNTRY_VARIANTS, HEADLINE_VERBS, NOT_NAMES, PARTICLES, ROLE_HEADS, TITLE_WORDS, KeyUnion,
                     acronym_definitions, acronym_letters, cluster_people, content_initials, fold, is_acronym,
                     is_initial, name_key, normalize, person_parts, repeated_people, shorter_given, spells_acronym,
@@ -57,7 +58,7 @@ def entity_mentions(article: Article, doc: Doc) -> list[EntityMention]:
     """Named mentions of one article in text order, spans repaired, with roles and expansions."""
     text = article.text
     spans = [s for s in (_clean_span(doc, e.start, e.end, e.label_) for e in doc.ents if e.label_ in KEEP) if s]
-    if not is_english(article.language):
+    if article.language not in ENGLISH:
         spans = _other_language_names(doc, spans, article.language)
     defined = acronym_definitions(text)
     for (a0, a1), (l0, l1) in defined.values():

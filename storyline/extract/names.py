@@ -159,7 +159,8 @@ def name_key(text: str, label: str) -> str:
     state, spelling and transliteration folds, and word order for multi-word names, since
     translations reorder them ("National Agency of Civil Protection")."""
     t = normalize(text)
-    t = COUNTRY_VARIANTS.get(t) or COUNTRY_VARIANTS.get(exonyms().get(t, t), exonyms().get(t, t))
+    t = COUNTRY_VARIANTS.get(t) or exonyms().get(t, t)  # a variant, or a place's name in another language
+    t = COUNTRY_VARIANTS.get(t, t)
     if label == "GPE":
         m = _STATE_FORM.match(t)
         if m:

@@ -44,23 +44,23 @@ def exonyms() -> Mapping[str, str]:
     from babel import Locale
 
     english = Locale("en")
-    english_cities = {zone: (data.get("city") or zone.rsplit("/", 1)[-1].replace("_", " "))
-                      for zone, data in english.time_zones.items()}
+
+    def english_city(zone: str) -> str:  # CLDR leaves out English city names spelled as in the zone id
+        return english.time_zones.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+
     found: dict[str, set[str]] = {}
     for lang in LANGUAGES:
         try:
             locale = Locale(lang)
         except Exception:  # pragma: no cover - a language CLDR does not have
             continue
-        zones = list(locale.time_zones)
         for code, name in locale.territories.items():
             if code in english.territories:
                 found.setdefault(_normalize(name), set()).add(_normalize(english.territories[code]))
-        for zone in zones:
-            city = locale.time_zones[zone].get("city")
+        for zone, data in locale.time_zones.items():
+            city = data.get("city")
             if city and "/" in zone:
-                found.setdefault(_normalize(city), set()).add(
-                    _normalize(english_cities.get(zone) or zone.rsplit("/", 1)[-1].replace("_", " ")))
+                found.setdefault(_normalize(city), set()).add(_normalize(english_city(zone)))
     return MappingProxyType({name: next(iter(targets)) for name, targets in found.items()
                              if name and len(targets) == 1 and name not in targets})
 
@@ -130,8 +130,4 @@ def capitalised_runs(tokens: list, label: str, particles: frozenset[str], lang: 
     return out
 
 
-def is_english(lang: str | None) -> bool:
-    return lang in (None, "en")
-
-
-__all__ = ["exonyms", "place_names", "calendar_words", "stop_words", "capitalised_runs", "is_english"]
+__all__ = ["exonyms", "place_names", "calendar_words", "stop_words", "capitalised_runs"]
