@@ -59,13 +59,18 @@ def extract_articles(articles: Sequence[Article]) -> list[ArticleExtracts]:
     from .extract.dates import extract_events
     from .extract.entities import entity_mentions
     from .extract.figures import extract_figures
+    from .extract.other_languages import read_as_other_language
     from .extract.quotes import extract_quotes
+    from .multilingual import ENGLISH
 
     out = []
     for article, doc in zip(articles, nlp.parse(a.text for a in articles)):
+        mentions = entity_mentions(article, doc)
+        if article.language not in ENGLISH:
+            read_as_other_language(doc, article.language, mentions)
         sentences = [Sentence(article.id, i, s.start_char, s.end_char) for i, s in enumerate(doc.sents)]
         out.append(ArticleExtracts(
-            article.id, sentences, entity_mentions(article, doc), extract_quotes(article, doc),
+            article.id, sentences, mentions, extract_quotes(article, doc),
             extract_figures(article, doc), extract_events(article, doc)))
     return with_sentence_vectors(articles, out)
 

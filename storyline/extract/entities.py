@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Token
 from ..invariants import within
 from ..records import Article, Entity, EntityMention, Mention
 from ..multilingual import ENGLISH
-from .other_languages import calendar_words, capitalised_runs, exonyms, place_names
+from .other_languages import calendar_words, capitalised_runs, common_nouns, exonyms, place_names
 from .names import (COUNTRY_VARIANTS, HEADLINE_VERBS, NOT_NAMES, PARTICLES, ROLE_HEADS, TITLE_WORDS, KeyUnion,
                     acronym_definitions, acronym_letters, cluster_people, content_initials, fold, is_acronym,
                     is_initial, name_key, normalize, person_parts, repeated_people, shorter_given, spells_acronym,
@@ -90,15 +90,16 @@ def _other_language_names(doc: Doc, spans: list[Span3], lang: str) -> list[Span3
     """Name spans of an article in another language, repaired (`other_languages`): capitalised
     runs only, no weekday or month, and a country or city a place whatever its label."""
     calendar, places = calendar_words(lang), place_names()
+    nouns = common_nouns(doc, [start for start, _, _ in spans], lang)
     out = []
     for start, end, label in spans:
         span = doc.char_span(start, end, alignment_mode="expand")
-        for run in capitalised_runs(list(span) if span is not None else [], label, PARTICLES, lang):
+        for run, run_label in capitalised_runs(list(span) if span is not None else [], label, PARTICLES, lang, nouns):
             a, b = run[0].idx, run[-1].idx + len(run[-1].text)
             name = doc.text[a:b]
             if name.lower() in calendar:
                 continue
-            out.append((a, b, "GPE" if normalize(name) in places else label))
+            out.append((a, b, "GPE" if normalize(name) in places else run_label))
     return out
 
 

@@ -34,6 +34,7 @@ from ..invariants import within
 from ..records import Article, Figure
 from . import numbers as nb
 from .dates import find_expressions
+from .other_languages import dots_group
 
 _APPROX = re.compile(
     r"(?i)\b(about|around|roughly|nearly|almost|approximately|some|more\s+than|over|at\s+least|up\s+to"
@@ -357,7 +358,7 @@ def extract_figures(article: Article, doc: Doc) -> list[Figure]:
         spans += [m.span() for m in _ADDRESSES.finditer(text)]
     for lo, hi in spans:
         masked[lo:hi] = b"\x01" * (hi - lo)
-    kept = [a for a in nb.find_amounts(text)
+    kept = [a for a in nb.find_amounts(text, dots_group(article.language))
             if not any(masked[a.start:a.end]) and not _is_label(text, doc, a) and not _drop_pronoun(text, a)]
     names = _Names.of(doc) if kept else None
     figures: list[Figure] = []

@@ -97,3 +97,31 @@ COLLECTIVES = frozenset(
     legislature ministry police team union party council committee board agency court campaign
     company firm army military office city county university municipality charity""".split()
 )
+
+# Speech verbs of other languages as the English parser sees them (one word form per token),
+# mapped to the English lemma whose rules they should follow. Forms only: the English model
+# gives a German or Spanish verb no useful lemma. Used only in articles known to be in that language.
+_SPEECH_FORMS = {
+    "de": {"say": "sagte sagten sagt sagen gesagt", "explain": "erklärte erklärten erklärt",
+           "stress": "betonte betonten betont unterstrich unterstrichen", "warn": "warnte warnten warnt gewarnt",
+           "demand": "forderte forderten fordert gefordert", "criticize": "kritisierte kritisierten kritisiert",
+           "claim": "behauptete behaupteten behauptet", "assure": "versicherte versicherten versichert",
+           "reaffirm": "bekräftigte bekräftigten bekräftigt", "add": "ergänzte ergänzten ergänzt fügte",
+           "reply": "antwortete antworteten", "write": "schrieb schrieben", "confirm": "bestätigte bestätigten",
+           "deny": "dementierte dementierten bestritt bestritten", "announce": "kündigte kündigten",
+           "tweet": "twitterte", "insist": "beharrte", "note": "meinte meinten"},
+    "es": {"say": "dijo dijeron dice dicen", "state": "afirmó afirmaron declaró declararon",
+           "assure": "aseguró aseguraron", "explain": "explicó explicaron", "note": "señaló señalaron indicó",
+           "add": "añadió añadieron agregó", "warn": "advirtió advirtieron", "stress": "subrayó destacó recalcó",
+           "insist": "insistió", "acknowledge": "reconoció", "comment": "comentó", "reply": "respondió"},
+    "it": {"say": "detto disse dice dicono", "state": "dichiarato affermato dichiarò affermò",
+           "explain": "spiegato spiegò", "stress": "sottolineato sottolineò", "add": "aggiunto aggiunse",
+           "announce": "annunciato annunciò", "warn": "avvertito avvertì", "note": "osservato osservò"},
+    "nl": {"say": "zei zeiden zegt zeggen gezegd", "state": "verklaarde verklaarden stelde stelden",
+           "stress": "benadrukte benadrukten", "warn": "waarschuwde waarschuwden", "add": "voegde",
+           "explain": "legde", "write": "schreef schreven"},
+    "fr": {"say": "dit disent déclaré", "state": "affirmé", "stress": "souligné", "add": "ajouté",
+           "explain": "expliqué", "warn": "averti", "note": "estimé"},
+}
+SPEECH_FORMS = {lang: {form: lemma for lemma, forms in table.items() for form in forms.split()}
+                for lang, table in _SPEECH_FORMS.items()}

@@ -261,10 +261,11 @@ def _unit_of(m: re.Match, cur: str | None) -> str | None:
     return MEASURES.get(raw, raw)
 
 
-def find_amounts(text: str) -> list[Amount]:
+def find_amounts(text: str, dots_group: bool | None = None) -> list[Amount]:
     """Every quantity the patterns see in `text`, in order, before any context decides whether
-    it is a figure."""
-    european = _european(text)
+    it is a figure. `dots_group`: the text's language writes thousands with dots ("100.000
+    Soldaten"); None when that is not known, and then only the text's own forms decide."""
+    european = _european(text) if dots_group is None else dots_group
     out: list[Amount] = []
     taken: list[tuple[int, int]] = []
     for m in _PLURAL.finditer(text):

@@ -49,6 +49,7 @@ _LABEL_BEFORE = re.compile(
 _LABEL_DEPS = frozenset({"compound", "amod", "nmod", "poss", "nn"})
 _STOP = frozenset("a an the of and or for to in on at by with from as is are not no".split())
 _INTRO_PUNCT = frozenset({":", ",", "—", "–", "-", "…", "..."})
+_COMMA_OUTSIDE = "„»«‚"  # opening marks of the languages that put the comma after the closing one
 _TRAILING = ",?!—–-…"  # a quotation ending so is continued by its attribution
 _NEXT_SENTENCE = re.compile(r"[.!?][\"”’»)]*\s+\S")
 _DIRECT_COVER = 0.9  # an indirect clause that is mostly one direct quote adds nothing to it
@@ -121,6 +122,12 @@ def _ends_with(text: str, q: Quoted, chars: str) -> bool:
     return bool(inner) and inner[-1] in chars
 
 
+def _comma_outside(text: str, q: Quoted) -> bool:
+    """ „…“, sagte Lee / «…», dijo Lee: where these marks are used the comma follows the closing
+    mark and does what a comma inside an English quotation does."""
+    return text[q.open_mark] in _COMMA_OUTSIDE and text[q.close_mark + 1 : q.close_mark + 2] == ","
+
+
 def _classify(q: Quoted, spans: list[Quoted], marks: cues.Marks, doc: Doc, starts: list[int],
               text: str) -> Found | None:
     inner = _tokens(doc, starts, q.start, q.end)
@@ -131,7 +138,7 @@ def _classify(q: Quoted, spans: list[Quoted], marks: cues.Marks, doc: Doc, start
     after = cues.after(doc, starts, q, spans)
     if _is_label(inner, words, text, q):
         return None
-    trailing = _ends_with(text, q, _TRAILING)
+    trailing = _ends_with(text, q, _TRAILING) or _comma_outside(text, q)
     first_alpha = next((c for c in text[q.start:q.end] if c.isalpha()), "")
     last = before[-1] if before else None
     opens = (last is None or last.text in _INTRO_PUNCT
