@@ -113,9 +113,12 @@ def stop_words(lang: str) -> frozenset[str]:
 def dots_group(lang: str | None) -> bool | None:
     """Whether the language groups thousands with a dot (CLDR: German, Spanish, Italian, Dutch);
     None for English or a language not known, where the text's own number forms decide."""
-    if lang in (None, "en"):
-        return None
     from babel import Locale
+
+    from ..multilingual import ENGLISH
+
+    if lang in ENGLISH:
+        return None
 
     try:
         return Locale(lang).number_symbols["latn"]["group"] == "."
@@ -190,6 +193,16 @@ def _strip_titles(run: list, nouns: frozenset[int]) -> tuple[list[list], bool]:
     return [p for p in pieces if any(not t.is_punct and t.i not in nouns for t in p)], cut
 
 
+def _trim_punct(run: list) -> list:
+    """The tokens without punctuation at either end."""
+    a, b = 0, len(run)
+    while a < b and run[a].is_punct:
+        a += 1
+    while b > a and run[b - 1].is_punct:
+        b -= 1
+    return run[a:b]
+
+
 def capitalised_runs(tokens: list, label: str, particles: frozenset[str], lang: str,
                      nouns: frozenset[int] = frozenset()) -> list[tuple[list, str]]:
     """The runs of a name span's tokens that can be names, with their label: split at lowercase
@@ -201,7 +214,7 @@ def capitalised_runs(tokens: list, label: str, particles: frozenset[str], lang: 
     stops, places = stop_words(lang), place_names()
     runs: list[list] = [[]]
     for k, t in enumerate(tokens):
-        lower = t.text[:1].islower() and not any(c.isupper() for c in t.text) or t.like_num  # "iPhone" is a name
+        lower = (t.text[:1].islower() and not any(c.isupper() for c in t.text)) or t.like_num  # "iPhone" is a name
         inside = 0 < k < len(tokens) - 1 and tokens[k + 1].text[:1].isupper()
         keep = label == "PERSON" and t.lower_ in particles and inside and runs[-1] \
             and _normalize(tokens[k + 1].text) not in places
@@ -216,16 +229,11 @@ def capitalised_runs(tokens: list, label: str, particles: frozenset[str], lang: 
         # sentence it may be one ("Estados Unidos", "Nueva York")
         while run and (run[0].is_punct or run[0].lower_ in stops and _opens_sentence(run[0])):
             run = run[1:]
-        while run and run[-1].is_punct:
-            run = run[:-1]
+        run = _trim_punct(run)
         if not (run and any(c.isupper() for t in run for c in t.text)):
             continue
         pieces, titled = _strip_titles(run, nouns)
-        for piece in pieces:
-            while piece and piece[0].is_punct:
-                piece = piece[1:]
-            while piece and piece[-1].is_punct:
-                piece = piece[:-1]
+        for piece in map(_trim_punct, pieces):
             words = [t for t in piece if not t.is_punct]
             person = titled and len(words) > 1 and not any(_normalize(t.text) in places for t in words)
             if piece:
@@ -233,26 +241,21 @@ def capitalised_runs(tokens: list, label: str, particles: frozenset[str], lang: 
     return out
 
 
-def mark_speech_verbs(doc, lang: str) -> int:
+def mark_speech_verbs(doc, lang: str) -> None:
     """Give the speech verbs of an article in another language the English lemma and part of
-    speech the quote rules look for ("sagte" -> say, "dijo" -> say); returns how many.
+    speech the quote rules look for ("sagte" -> say, "dijo" -> say).
 
     The English model reads "sagte Stoltenberg" as a noun phrase and gives "sagte" no lemma, so
     without this a German quotation never finds its cue. Edits the parsed `doc` in place, before
     the extractors read it."""
     from .lexicon import SPEECH_FORMS
 
-    forms = SPEECH_FORMS.get(lang)
-    if not forms:
-        return 0
-    n = 0
+    forms = SPEECH_FORMS.get(lang, {})
     for t in doc:
         lemma = forms.get(t.lower_)
         if lemma is not None:
             # "dep": no relation the rules read as a noun's modifier ("sagte" as a compound of "Stoltenberg")
             t.lemma_, t.pos_, t.dep_ = lemma, "VERB", "dep"
-            n += 1
-    return n
 
 
 def read_as_other_language(doc, lang: str, mentions) -> None:
@@ -268,4 +271,5 @@ def read_as_other_language(doc, lang: str, mentions) -> None:
     mark_speech_verbs(doc, lang)
 
 
-__all__ = ["dots_group", "read_as_other_language", "mark_speech_verbs", "exonyms", "place_names", "calendar_words", "stop_words", "common_nouns", "capitalised_runs"]
+__all__ = ["dots_group", "read_as_other_language", "mark_speech_verbs", "exonyms", "place_names", "calendar_words",
+           "stop_words", "common_nouns", "capitalised_runs"]
