@@ -5,7 +5,8 @@
 Without --db (or when FILE does not exist) it builds the store: the example corpus run through
 the real pipeline once (tests/web_data.py), then replicated with variation (ids, dates, sources,
 an extra closing sentence per copy; offsets stay valid) and written with Store.put, stories with
-their claims, conflicts, timeline, summary and quote groups included. The server runs as a
+their claims, conflicts, timeline, summary and quote groups included; ten copies of the largest
+story are joined into one of about 80 articles. The server runs as a
 subprocess on a free loopback port; each page gets `--requests` requests from `--clients` threads.
 Before the server starts, the story pages it keeps in the store are built (what its first start
 does in the background; nothing to do when the store already holds them). The server caches
@@ -35,6 +36,7 @@ import httpx  # noqa: E402
 from storyline.records import Article, Copy, Entity, Event, Figure, Mention, Quote, Story  # noqa: E402
 from storyline.store import Store  # noqa: E402
 
+JOINED = 10  # replicas of the largest example story joined into one (about 80 articles)
 WORDS = "harbour dam strike quota minister flood union talks evacuated rain inquiry deal cod port village".split()
 
 
@@ -80,6 +82,7 @@ def build(db: Path, articles: int) -> None:
                 c.article_ids = [ids.get(i, i) for i in c.article_ids]
             out["s"].append(_remap(story, ids, r))
             del d
+    out["s"] = _join_largest(stories, out["s"], min(JOINED, rounds))
     n = articles
     keep = {a.id for a in out["a"][:n]}
     with Store(db) as store, store.batch():
@@ -92,6 +95,18 @@ def build(db: Path, articles: int) -> None:
         store.put([dataclasses.replace(e, mentions=[m for m in mentions[e.id] if m.article_id in keep]) for e in entities])
         store.put([s for s in out["s"] if all(i in keep for i in s.article_ids)])
         print(f"wrote {n} articles in {time.time() - t:.0f} s", flush=True)
+
+
+def _join_largest(base: list[Story], replicas: list[Story], rounds: int) -> list[Story]:
+    """`replicas` with the first `rounds` copies of the largest base story made one story, so
+    the store holds a story as large as the ones readers open on a long-running news event."""
+    largest = max(base, key=lambda s: (len(s.article_ids), s.id))
+    joined_ids = {f"{largest.id}-{r}" for r in range(rounds)}
+    parts = [s for s in replicas if s.id in joined_ids]
+    joined = Story(id=f"{largest.id}-joined", title=largest.title,
+                   **{k: [x for s in parts for x in getattr(s, k)] for k in
+                      ("article_ids", "claims", "conflicts", "timeline", "summary", "quote_groups", "profiles")})
+    return [s for s in replicas if s.id not in joined_ids] + [joined]
 
 
 def _remap(story: Story, ids: dict[str, str], r: int) -> Story:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import re
 
+from storyline.present.pages import _marked_nested
 from storyline.present.report import Span, highlight, render
 
 HOSTILE_TEXT = 'Officials met. <script>alert("x")</script> <img src=x onerror="alert(1)"> The port reopened.'
@@ -46,3 +48,17 @@ def test_highlight_nests_overlapping_spans_and_keeps_text():
 
 def test_highlight_ignores_spans_outside_the_text():
     assert str(highlight("<short>", [Span(3, 99, "quote"), Span(-1, 2, "entity")])) == "&lt;short&gt;"
+
+
+def test_highlight_of_spans_apart_is_the_nested_markup():
+    """Spans that do not overlap take a one-pass path; it must give what splitting at every
+    boundary gives, for any such spans, touching ones and anchors included."""
+    rng = random.Random(3)
+    text = "Mayor Ana Ruiz said <b>1,200</b> homes & 3 schools were flooded on Friday, officials said."
+    for _ in range(300):
+        cuts = sorted(rng.choices(range(len(text) + 1), k=rng.choice([2, 4, 6, 8])))
+        spans = [Span(a, b, rng.choice(["match", "entity", "quote"]), rng.choice(["", "PERSON", "a<b"]),
+                      rng.choice([None, "q1", 'x"y']))
+                 for a, b in zip(cuts[::2], cuts[1::2]) if a < b]
+        rng.shuffle(spans)
+        assert str(highlight(text, spans)) == str(_marked_nested(text, spans))

@@ -1,6 +1,7 @@
 """The search's building blocks: the bounded cache shared by pages and postings, and the
 in-memory BM25 ranking, checked against the store's own index and a direct computation."""
 
+import dataclasses
 import threading
 import time
 
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 from storyline.cache import BoundedCache
+from storyline.records import Article
 from storyline.store import Store
 from storyline.store.bm25 import PostingCache, top_passages
 
@@ -107,3 +109,20 @@ def test_words_outside_ascii_are_cut_as_the_index_cuts_them(tmp_path):
     ascii_text = "U.S. officials said 130,000 troops (per NATO: 100,000-120,000) were near Ukraine's border_zone x2."
     through_duckdb = set(store.web.query_terms(ascii_text + " é")) - {"é"}
     assert set(store.web.query_terms(ascii_text)) == through_duckdb and "border" in through_duckdb
+
+
+def test_a_hit_shows_its_articles_title_source_and_date_as_they_are_now(tmp_path):
+    body = "Ferries stayed in port as the harbour strike entered its third day."
+    store = Store(tmp_path / "s.duckdb")
+    article = Article("a1", "a1.txt", body, title="Harbour strike goes on", source="Coast Wire", published="2024-05-13")
+    store.put([article])
+
+    def passages():
+        return [("article", "a1", None, None, 0, len(body), None, body)]
+
+    assert store.web.refresh_index(passages)
+    hit = store.web.search_bm25("harbour strike", None, 5)[0]
+    assert (hit["article_title"], hit["source"], hit["published"]) == ("Harbour strike goes on", "Coast Wire", "2024-05-13")
+    store.put([dataclasses.replace(article, source="Northern Post")])
+    assert not store.web.index_ready() and store.web.refresh_index(passages)
+    assert store.web.search_bm25("harbour strike", None, 5)[0]["source"] == "Northern Post"

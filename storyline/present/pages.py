@@ -33,6 +33,33 @@ def highlight(text: str, spans: Iterable[Span]) -> Markup:
     spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
     if not spans:
         return escape(text)
+    ordered = sorted(spans, key=lambda s: s.start)
+    if all(a.end <= b.start for a, b in zip(ordered, ordered[1:])):
+        return _marked_apart(text, ordered)
+    return _marked_nested(text, spans)
+
+
+def _mark(piece: str, active: list[Span], anchors: Iterable[Span]) -> str:
+    classes = " ".join(sorted({f"hl-{s.kind}" for s in active}))
+    titles = " | ".join(dict.fromkeys(s.title for s in active if s.title))
+    ids = "".join(f'<a id="{escape(s.anchor)}"></a>' for s in anchors if s.anchor)
+    return f'{ids}<mark class="{escape(classes)}" title="{escape(titles)}">{escape(piece)}</mark>'
+
+
+def _marked_apart(text: str, spans: list[Span]) -> Markup:
+    """Spans that do not overlap (search hits, most article views): one pass, the same markup
+    `_marked_nested` gives them, at a fraction of its cost on a results page of thirty hits."""
+    out: list[str] = []
+    done = 0
+    for s in spans:
+        out.append(str(escape(text[done:s.start])))
+        out.append(_mark(text[s.start:s.end], [s], [s]))
+        done = s.end
+    out.append(str(escape(text[done:])))
+    return Markup("".join(out))
+
+
+def _marked_nested(text: str, spans: list[Span]) -> Markup:
     cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
     starts: dict[int, list[Span]] = defaultdict(list)
     for s in spans:
@@ -40,14 +67,7 @@ def highlight(text: str, spans: Iterable[Span]) -> Markup:
     out: list[str] = []
     for left, right in zip(cuts, cuts[1:]):
         active = [s for s in spans if s.start <= left and right <= s.end]
-        piece = str(escape(text[left:right]))
-        if not active:
-            out.append(piece)
-            continue
-        classes = " ".join(sorted({f"hl-{s.kind}" for s in active}))
-        titles = " | ".join(dict.fromkeys(s.title for s in active if s.title))
-        anchors = "".join(f'<a id="{escape(s.anchor)}"></a>' for s in starts.get(left, []) if s.anchor)
-        out.append(f'{anchors}<mark class="{escape(classes)}" title="{escape(titles)}">{piece}</mark>')
+        out.append(_mark(text[left:right], active, starts.get(left, [])) if active else str(escape(text[left:right])))
     return Markup("".join(out))
 
 

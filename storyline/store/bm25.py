@@ -49,10 +49,15 @@ def top_passages(postings: Sequence[Postings], limit: int) -> list[tuple[int, fl
     else:
         ids, inverse = np.unique(pids, return_inverse=True)
         scores = np.bincount(inverse, weights)
-    # BM25 weights are > 0, so a passage no term touched scores 0 and is never a hit; ties at
-    # the cut are all kept, then ordered by id
-    cut = np.partition(scores, len(scores) - limit)[len(scores) - limit] if len(scores) > limit else 0.0
-    keep = np.flatnonzero(scores >= cut) if cut > 0 else np.flatnonzero(scores > 0)
-    ids, scores = (keep if ids is None else ids[keep]), scores[keep]
-    order = np.lexsort((ids, -scores))[:limit]
-    return [(int(ids[i]), float(scores[i])) for i in order]
+    # BM25 weights are > 0, so a passage no term touched scores 0 and is never a hit: the cut
+    # is taken among the touched passages only (a partition of the dense array costs more than
+    # the sum); ties at the cut are all kept, then ordered by id
+    touched = np.flatnonzero(scores)
+    values = scores[touched]
+    if len(values) > limit:
+        cut = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= cut
+        touched, values = touched[keep], values[keep]
+    ids = touched if ids is None else ids[touched]
+    order = np.lexsort((ids, -values))[:limit]
+    return [(int(ids[i]), float(values[i])) for i in order]
