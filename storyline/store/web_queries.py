@@ -61,7 +61,7 @@ class WebQueries:
                 self._db.execute(f"DROP TABLE IF EXISTS {table}")
             for ddl in _WEB_TABLES:
                 self._db.execute(ddl)
-            for table in ("web_story_members", "web_entity_articles", "search_passages", "search_vectors"):
+            for table in ("web_story_members", "web_entity_articles", "search_vectors"):  # the dropped two are new
                 self._db.execute(f"DELETE FROM {table}")
             self._db.execute(
                 "INSERT INTO web_story_members SELECT id, unnest(from_json(article_ids, '[\"VARCHAR\"]')) FROM stories")
