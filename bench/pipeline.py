@@ -1,6 +1,6 @@
 """End-to-end speed of `storyline run` on real articles, against its two heavy libraries alone.
 
-Usage: python bench/pipeline.py [--corpus polnear|ecbplus|meantime|meantime-en] [--articles 300] [--workers 2]
+Usage: python bench/pipeline.py [--corpus polnear|ecbplus|polnear+ecbplus|meantime|meantime-en] [--articles 300] [--workers 2]
                                 [--increment 0.1] [--skip-baseline] [--engine local|ray]
 
 On a fresh temporary store, `storyline.pipeline.run` (what the CLI's `run` calls) ingests and
@@ -77,7 +77,9 @@ def meantime_articles(languages: tuple[str, ...]) -> list[dict]:
 
 CORPORA = {"polnear": polnear_articles, "ecbplus": ecbplus_articles,
            "meantime": lambda: meantime_articles(("en", "es", "it", "nl")),
-           "meantime-en": lambda: meantime_articles(("en",))}
+           "meantime-en": lambda: meantime_articles(("en",)),
+           # both English news sets together, for runs of more than PolNeAR's 840 articles
+           "polnear+ecbplus": lambda: polnear_articles() + ecbplus_articles()}
 
 
 def sample(corpus: str, n: int, extra: int) -> tuple[list[dict], list[dict]]:
