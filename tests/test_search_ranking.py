@@ -126,3 +126,13 @@ def test_a_hit_shows_its_articles_title_source_and_date_as_they_are_now(tmp_path
     store.put([dataclasses.replace(article, source="Northern Post")])
     assert not store.web.index_ready() and store.web.refresh_index(passages)
     assert store.web.search_bm25("harbour strike", None, 5)[0]["source"] == "Northern Post"
+
+
+def test_the_index_sees_words_moved_from_a_title_to_the_source(tmp_path):
+    body = "Ferries stayed in port as the harbour strike entered its third day."
+    store = Store(tmp_path / "s.duckdb")
+    article = Article("a1", "a1.txt", body, title="Harbour strike Coast", source="Wire")
+    store.put([article])
+    assert store.web.refresh_index(lambda: [("article", "a1", None, None, 0, len(body), None, body)])
+    store.put([dataclasses.replace(article, title="Harbour strike", source=" CoastWire")])
+    assert not store.web.index_ready()

@@ -36,10 +36,12 @@ class WebQueries:
     def fingerprint(self) -> str:
         """A value that changes whenever articles, stories, quotes, entities or sentences change."""
         parts = []
-        for table, expr in (("articles", "id || coalesce(title, '') || coalesce(source, '') || coalesce(published, '')"),
-                            ("stories", "id || article_ids || length(claims) || length(summary)"),
-                            ("quotes", "id || coalesce(speaker, '')"), ("entities", "id || length(mentions)"),
-                            ("sentences", "article_id || \"index\"")):
+        # each field its own argument of hash(): joined strings would hide a change that moves
+        # characters across a field boundary ("A B" / "C" and "A" / " BC")
+        for table, expr in (("articles", "id, title, source, published"),
+                            ("stories", "id, article_ids, length(claims), length(summary)"),
+                            ("quotes", "id, speaker"), ("entities", "id, length(mentions)"),
+                            ("sentences", "article_id, \"index\"")):
             row = self._db.execute(f"SELECT count(*), coalesce(sum(hash({expr})), 0) FROM {table}").fetchone()
             parts.append([int(row[0]), int(row[1])])
         return json.dumps([_INDEX_LAYOUT] + parts)
